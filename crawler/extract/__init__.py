@@ -1,0 +1,1 @@
+"""Pure readers shared by every site parser: structured data, feeds, generic fallback."""

@@ -1,0 +1,67 @@
+"""Generic fallback extraction for layouts nobody wrote selectors for (pure; parsel only)."""
+from __future__ import annotations
+
+import re
+
+from parsel import Selector
+
+from crawler.text import clean, join_paragraphs
+
+#: Elements whose text is never article body.
+CHROME_XPATH = (
+    "ancestor-or-self::*[self::nav or self::header or self::footer or self::aside or self::form"
+    " or self::script or self::style or self::noscript or self::figcaption or self::button]"
+)
+_CHROME_CLASS = re.compile(
+    r"(^|[\s_-])(related|promo|newsletter|share|social|comment|advert|ad-|ads|sidebar|footer|nav|menu|"
+    r"subscribe|recommend|banner|breadcrumb|cookie|popup|modal|widget|outbrain|taboola)", re.I
+)
+
+
+def _is_chrome(p) -> bool:
+    if p.xpath(CHROME_XPATH):
+        return True
+    for anc in p.xpath("ancestor::*[@class or @id]"):
+        label = f"{anc.attrib.get('class', '')} {anc.attrib.get('id', '')}"
+        if _CHROME_CLASS.search(label):
+            return True
+    return False
+
+
+def headline(sel: Selector) -> str | None:
+    h1 = clean(" ".join(sel.xpath("(//h1)[1]//text()").getall()))
+    if h1:
+        return h1
+    title = clean(sel.xpath("//title/text()").get())
+    if title:
+        title = re.split(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014-]+$", title)[0]
+    return title
+
+
+def date_published(sel: Selector) -> str | None:
+    return clean(sel.xpath("(//time[@datetime])[1]/@datetime").get())
+
+
+def body_paragraphs(sel: Selector) -> list[str]:
+    """The longest run of <p> text under one parent, chrome excluded."""
+    groups: dict[object, list[str]] = {}
+    order: list[object] = []
+    for p in sel.xpath("//p"):
+        if _is_chrome(p):
+            continue
+        text = clean(" ".join(p.xpath(".//text()").getall()))
+        if not text:
+            continue
+        parent = p.xpath("..")[0].root
+        if parent not in groups:
+            groups[parent] = []
+            order.append(parent)
+        groups[parent].append(text)
+    if not groups:
+        return []
+    best = max(order, key=lambda k: sum(len(t) for t in groups[k]))
+    return groups[best]
+
+
+def body(sel: Selector) -> str | None:
+    return join_paragraphs(body_paragraphs(sel))

@@ -1,0 +1,109 @@
+"""The item contract: one `Article` per written JSONL line.
+
+Keys are a contract with users (see README "Item contract" and
+`crawler/schema/article.schema.json`): later changes only *add* keys.
+Empty values are ``None`` / ``[]``, never missing.
+
+`hints` is the only field that is not written: spiders put raw evidence there
+(a wire credit line, a byline string, a dateline's date text, the serving
+edition) for the normalising pipelines to read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+SOURCES = ("conversation", "kyodo", "jiji", "japantimes", "republisher")
+KINDS = ("article", "brief")
+
+
+@dataclass
+class Author:
+    name: str | None = None
+    name_raw: str | None = None
+    affiliation: str | None = None
+    role: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Image:
+    url: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    license: str | None = None
+
+
+@dataclass
+class Article:
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    kind: str = "article"
+    item_id: str | None = None
+    story_id: str | None = None
+    headline: str | None = None
+    description: str | None = None
+    body: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    publisher: str | None = None
+    original_publisher: str | None = None
+    is_republication: bool = False
+    original_url: str | None = None
+    dateline: str | None = None
+    date_published: str | None = None
+    date_modified: str | None = None
+    date_published_raw: str | None = None
+    date_modified_raw: str | None = None
+    fetched_at: str | None = None
+    images: list[Image] = field(default_factory=list)
+    copyright: str | None = None
+    license: str | None = None
+    parent_url: str | None = None
+    # --- added after the foundation contract (additions only) ---
+    doi: str | None = None
+    # --- not written: evidence for the pipelines ---
+    hints: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
+
+
+#: Keys of a written record, in output order.
+RECORD_KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(Article) if not f.metadata.get("internal")
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (Author, Image)):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_record(item: Any) -> dict[str, Any]:
+    """The JSON-ready record of an item: every contract key, nothing internal.
+
+    Accepts an `Article` or a plain dict (e.g. from another project); authors
+    and images given as dicts are completed with their missing keys.
+    """
+    get = (lambda k: getattr(item, k, None)) if isinstance(item, Article) else item.get
+    record: dict[str, Any] = {}
+    defaults = Article()
+    for key in RECORD_KEYS:
+        value = get(key)
+        if value is None:
+            value = getattr(defaults, key)
+        record[key] = _plain(value)
+    record["authors"] = [
+        {k: a.get(k) for k in ("name", "name_raw", "affiliation", "role", "url")}
+        for a in record["authors"]
+    ]
+    record["images"] = [
+        {k: i.get(k) for k in ("url", "caption", "credit", "license")} for i in record["images"]
+    ]
+    return record

@@ -1,0 +1,58 @@
+"""Append-only JSONL files that never hold a torn line (pure; no Scrapy imports)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+
+def repair_torn_tail(path: Path) -> bytes:
+    """Cut an incomplete last line (a write killed mid-way) off PATH.
+
+    The cut bytes are appended to ``PATH.torn`` so nothing is silently lost, and returned
+    (b"" when the file was whole).
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return b""
+    if size == 0:
+        return b""
+    with open(path, "rb+") as fh:
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return b""
+        # find the last newline, reading backwards in blocks
+        pos, block = size, 65536
+        cut = 0
+        while pos > 0:
+            start = max(0, pos - block)
+            fh.seek(start)
+            chunk = fh.read(pos - start)
+            i = chunk.rfind(b"\n")
+            if i >= 0:
+                cut = start + i + 1
+                break
+            pos = start
+        fh.seek(cut)
+        torn = fh.read()
+        with open(path.with_name(path.name + ".torn"), "ab") as side:
+            side.write(torn + b"\n")
+        fh.truncate(cut)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return torn
+
+
+def dumps_line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Every complete record of a JSONL file (a torn last line is ignored)."""
+    out = []
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.endswith(b"\n") and line.strip():
+                out.append(json.loads(line))
+    return out

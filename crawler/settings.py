@@ -1,0 +1,47 @@
+"""Scrapy settings of the crawler. Every project setting is listed in README "Settings"."""
+from crawler import __version__
+
+BOT_NAME = "crawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# --- where things go -------------------------------------------------------
+OUTPUT_DIR = "output"          # JSONL: OUTPUT_DIR/<spider>/<UTC date>.jsonl
+STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
+REPLAY_DIR = None              # set it to replay saved responses instead of the network
+
+# --- politeness (live crawls) ----------------------------------------------
+CONTACT = "https://github.com/news-crawler/news-crawler/issues"
+USER_AGENT = f"news-crawler/{__version__} (research news crawler; +{CONTACT})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ADDONS = {
+    "crawler.replay.ReplayAddon": 0,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.FetchTimeMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.defaults.DefaultsPipeline": 100,
+    "crawler.pipelines.attribution.AttributionPipeline": 300,
+    "crawler.pipelines.dates.DatesPipeline": 400,
+    "crawler.pipelines.coverage.CoveragePipeline": 800,
+    "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
+}

@@ -1,0 +1,264 @@
+"""The base article page: field methods in three layers (structured data, site, generic).
+
+Subclasses override single field methods and call ``super()`` for the fallback, e.g.::
+
+    def headline(self):
+        return self.css_text("h1[itemprop=headline]") or super().headline()
+
+No Scrapy imports: a page is built from HTML text (or a parsel Selector) and a URL, so it can
+be tested and benchmarked without the engine.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import cached_property
+from typing import Any
+
+from parsel import Selector
+
+from crawler.extract import generic
+from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
+from crawler.items import Article, Author, Image
+from crawler.text import clean, first
+
+logger = logging.getLogger(__name__)
+
+#: Field methods called by :meth:`ArticlePage.article`, in order.
+FIELDS = (
+    "canonical_url", "headline", "description", "body", "language", "section", "tags", "authors",
+    "publisher", "original_publisher", "is_republication", "original_url", "dateline",
+    "date_published_raw", "date_modified_raw", "images", "copyright", "license", "doi",
+)
+
+
+class ArticlePage:
+    """One article page of some site; the generic layer works on any news page."""
+
+    #: spider name / item ``source``
+    source: str = "republisher"
+    #: key of ``story_id`` for originals (``conversation``, ``kyodo``, ``jiji``, ``japantimes``)
+    story_prefix: str | None = None
+    #: publisher display name for originals (None: taken from og:site_name)
+    publisher_name: str | None = None
+    default_language: str | None = None
+    #: name of the layout variant (appears in logs and stats)
+    variant: str = "generic"
+
+    def __init__(self, html: str | bytes | Selector, url: str, fetched_at: str | None = None):
+        if isinstance(html, Selector):
+            self.sel = html
+        else:
+            if isinstance(html, bytes):
+                html = html.decode("utf-8", "replace")
+            self.sel = Selector(text=html or "<html></html>")
+        self.url = url
+        self.fetched_at = fetched_at
+        self.errors: list[tuple[str, str]] = []
+
+    # ---------------------------------------------------------------- variant choice
+    @classmethod
+    def matches(cls, sel: Selector, url: str) -> bool:
+        """True when this layout variant can read the page (the generic page reads any)."""
+        return True
+
+    # ---------------------------------------------------------------- helpers
+    @cached_property
+    def ld(self) -> dict:
+        return jsonld_article(self.sel)
+
+    def css_text(self, query: str) -> str | None:
+        """Collapsed text of the first element matching the CSS query."""
+        node = self.sel.css(query)
+        if not node:
+            return None
+        return clean(" ".join(node[0].xpath(".//text()").getall()))
+
+    def css_texts(self, query: str) -> list[str]:
+        return [t for t in (clean(" ".join(n.xpath(".//text()").getall())) for n in self.sel.css(query)) if t]
+
+    def meta(self, *names: str) -> str | None:
+        return meta(self.sel, *names)
+
+    def metas(self, name: str) -> list[str]:
+        return metas(self.sel, name)
+
+    def absolute(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        from urllib.parse import urljoin
+
+        return urljoin(self.url, href.strip())
+
+    # ---------------------------------------------------------------- ids
+    def site_id(self) -> str | None:
+        """The site's own article id, if it has one (used for item_id and story_id)."""
+        return None
+
+    def item_id(self) -> str | None:
+        sid = self.site_id()
+        return f"{self.source}:{sid}" if sid else None
+
+    def story_id(self) -> str | None:
+        sid = self.site_id()
+        if sid and self.story_prefix and not self.is_republication():
+            return f"{self.story_prefix}:{sid}"
+        return None
+
+    # ---------------------------------------------------------------- fields
+    def canonical_url(self) -> str | None:
+        return first(canonical(self.sel), ld_text(self.ld.get("url")) if self.ld else None, self.meta("og:url"), self.url)
+
+    def headline(self) -> str | None:
+        return first(ld_text(self.ld.get("headline")), self.meta("og:title", "twitter:title"), generic.headline(self.sel))
+
+    def description(self) -> str | None:
+        return first(ld_text(self.ld.get("description")), self.meta("description", "og:description", "twitter:description"))
+
+    def body(self) -> str | None:
+        return generic.body(self.sel)
+
+    def language(self) -> str | None:
+        lang = first(ld_text(self.ld.get("inLanguage")), html_lang(self.sel), self.default_language)
+        return lang.replace("_", "-") if lang else None
+
+    def section(self) -> str | None:
+        return first(ld_text(self.ld.get("articleSection")), self.meta("article:section"))
+
+    def tags(self) -> list[str]:
+        kw = self.ld.get("keywords")
+        if isinstance(kw, str):
+            kw = [k for k in re.split(r"\s*,\s*", kw) if k]
+        tags = [clean(k) for k in ld_list(kw) if isinstance(k, str)]
+        if not tags:
+            tags = self.metas("article:tag")
+        if not tags:
+            raw = self.meta("news_keywords", "keywords")
+            tags = [clean(t) for t in re.split(r"\s*,\s*", raw)] if raw else []
+        return [t for t in tags if t]
+
+    def authors(self) -> list[Author]:
+        out = []
+        for a in ld_list(self.ld.get("author")):
+            name = ld_text(a)
+            if name:
+                url = a.get("url") if isinstance(a, dict) else None
+                out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
+        if not out:
+            out = [Author(name=n, name_raw=n) for n in self.metas("author")]
+        return out
+
+    def publisher(self) -> str | None:
+        return first(self.publisher_name, ld_text(self.ld.get("publisher")), self.meta("og:site_name"))
+
+    def original_publisher(self) -> str | None:
+        return None
+
+    def is_republication(self) -> bool:
+        return False
+
+    def original_url(self) -> str | None:
+        return None
+
+    def dateline(self) -> str | None:
+        return None
+
+    def date_published_raw(self) -> str | None:
+        return first(
+            ld_text(self.ld.get("datePublished")),
+            self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"),
+            generic.date_published(self.sel),
+        )
+
+    def date_modified_raw(self) -> str | None:
+        return first(ld_text(self.ld.get("dateModified")), self.meta("article:modified_time", "og:updated_time", "dateModified"))
+
+    def date_published_candidates(self) -> list[str]:
+        """Further raw published strings, in order of trust (the dates pipeline tries them in turn)."""
+        cands = [
+            ld_text(self.ld.get("datePublished")),
+            self.meta("article:published_time"), self.meta("DC.date.issued"), self.meta("pubdate"),
+            generic.date_published(self.sel),
+        ]
+        return [c for c in cands if c]
+
+    def date_modified_candidates(self) -> list[str]:
+        cands = [ld_text(self.ld.get("dateModified")), self.meta("article:modified_time"), self.meta("og:updated_time")]
+        return [c for c in cands if c]
+
+    def images(self) -> list[Image]:
+        out = []
+        for img in ld_list(self.ld.get("image")):
+            url = img if isinstance(img, str) else (img.get("url") or img.get("contentUrl")) if isinstance(img, dict) else None
+            if isinstance(url, str):
+                cap = ld_text(img.get("caption")) if isinstance(img, dict) else None
+                out.append(Image(url=url, caption=cap))
+        if not out:
+            og = self.meta("og:image")
+            if og:
+                out.append(Image(url=self.absolute(og)))
+        return out
+
+    def copyright(self) -> str | None:
+        return first(ld_text(self.ld.get("copyrightHolder")), self.meta("copyright", "dcterms.rights"))
+
+    def license(self) -> str | None:
+        lic = ld_text(self.ld.get("license"))
+        if lic:
+            return lic
+        return clean(self.sel.xpath('//a[@rel="license"]/@href | //link[@rel="license"]/@href').get())
+
+    def doi(self) -> str | None:
+        return None
+
+    def hints(self) -> dict[str, Any]:
+        """Raw evidence for the pipelines (see crawler/items.py)."""
+        return {}
+
+    def extra_items(self, article: Article) -> list[Article]:
+        """Further items the page carries (e.g. a digest's briefs)."""
+        return []
+
+    # ---------------------------------------------------------------- assembly
+    def _safe(self, name: str, default: Any = None) -> Any:
+        try:
+            return getattr(self, name)()
+        except Exception as exc:  # noqa: BLE001 - one broken field never loses the page
+            self.errors.append((name, f"{type(exc).__name__}: {exc}"))
+            logger.warning("%s: field %s failed on %s: %r", type(self).__name__, name, self.url, exc)
+            return default
+
+    def article(self) -> Article:
+        art = Article(url=self.url, source=self.source, kind="article", fetched_at=self.fetched_at)
+        for name in FIELDS:
+            default = [] if name in ("tags", "authors", "images") else (False if name == "is_republication" else None)
+            value = self._safe(name, default)
+            setattr(art, name, default if value is None and default is not None else value)
+        art.item_id = self._safe("item_id")
+        art.story_id = self._safe("story_id")
+        hints = self._safe("hints", {}) or {}
+        hints.setdefault("date_published_candidates", self._safe("date_published_candidates", []) or [])
+        hints.setdefault("date_modified_candidates", self._safe("date_modified_candidates", []) or [])
+        hints["variant"] = self.variant
+        art.hints.update(hints)
+        return art
+
+    def items(self) -> list[Article]:
+        art = self.article()
+        try:
+            extra = self.extra_items(art)
+        except Exception as exc:  # noqa: BLE001
+            self.errors.append(("extra_items", f"{type(exc).__name__}: {exc}"))
+            extra = []
+        return [art, *extra]
+
+
+def choose_page(classes: list[type[ArticlePage]], sel: Selector, url: str) -> type[ArticlePage]:
+    """The first variant whose ``matches`` accepts the page; the last class is the fallback."""
+    for cls in classes:
+        try:
+            if cls.matches(sel, url):
+                return cls
+        except Exception:  # noqa: BLE001
+            continue
+    return classes[-1]

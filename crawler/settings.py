@@ -40,8 +40,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,
-    "crawler.pipelines.attribution.AttributionPipeline": 300,
-    "crawler.pipelines.dates.DatesPipeline": 400,
+    # 300 attribution, 400 dates, 500 dedupe: added as they land
     "crawler.pipelines.coverage.CoveragePipeline": 800,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
 }

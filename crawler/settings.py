@@ -34,9 +34,21 @@ ADDONS = {
     "crawler.replay.ReplayAddon": 0,
 }
 
+COMMANDS_MODULE = "crawler.commands"
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ChallengeMiddleware": 940,
     "crawler.middlewares.FetchTimeMiddleware": 950,
 }
+
+EXTENSIONS = {
+    "crawler.extensions.runreport.RunReport": 500,
+}
+
+# --- health rules: a run that breaks one exits 1 (see crawler/health.py) --------
+HEALTH_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
+HEALTH_AUTHOR_FLOORS = {"conversation": 0.95, "japantimes": 0.0, "kyodo": 0.0, "jiji": 0.0, "republisher": 0.0}
+HEALTH_MIN_ITEMS = 1
 
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,

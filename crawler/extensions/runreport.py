@@ -1,0 +1,128 @@
+"""Per-spider run report: counts, coverage, errors, HTTP statuses, health verdict.
+
+At ``spider_closed`` the extension turns the crawl stats into a report dict (kept on
+``crawler.run_report``), logs a few human lines and, for a lone ``scrapy crawl``, writes the
+report file. ``scrapy crawlall`` gathers the reports of all its spiders into one file:
+``OUTPUT_DIR/reports/run-<UTC time>-<pid>.json``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+
+from crawler import health
+from crawler.items import RECORD_KEYS
+from crawler.pipelines.coverage import NOT_COUNTED
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, (int, float, str, bool)) or v is None:
+        return v
+    return str(v)
+
+
+def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, str]], duration: float) -> dict:
+    def prefixed(prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    cov = {}
+    for key in RECORD_KEYS:
+        if key in NOT_COUNTED:
+            continue
+        present, total = health.coverage(stats, key)
+        if total:
+            cov[key] = round(present / total, 4)
+    return {
+        "spider": spider,
+        "ok": not failures,
+        "failed_rules": [{"rule": r, "message": m} for r, m in failures],
+        "duration_s": round(duration, 3),
+        "finish_reason": stats.get("finish_reason"),
+        "pages": int(stats.get("response_received_count", 0)),
+        "items": {
+            "written": int(stats.get("jsonl/written", 0)),
+            "new_story": int(stats.get("dedupe/new_story", 0)),
+            "changed": int(stats.get("dedupe/changed", 0)),
+            "unchanged": int(stats.get("dedupe/unchanged", 0)),
+            "duplicate": int(stats.get("dedupe/linked_hard", 0)) + int(stats.get("dedupe/linked_near", 0)),
+            "dropped": int(stats.get("item_dropped_count", 0)),
+            "articles": int(stats.get("items/article", 0)),
+            "briefs": int(stats.get("items/brief", 0)),
+        },
+        "coverage": cov,
+        "errors": {
+            "log_errors": int(stats.get("log_count/ERROR", 0)),
+            "spider_exceptions": prefixed("spider_exceptions/"),
+            "downloader_exceptions": prefixed("downloader/exception_type_count/"),
+            "dropped": prefixed("item_dropped_reasons_count/"),
+            "field_errors": {k.split("/")[1]: v for k, v in stats.items() if k.startswith("field/") and k.endswith("/error")},
+            "dates_invalid": int(stats.get("dates/invalid", 0)),
+            "robots_forbidden": int(stats.get("robotstxt/forbidden", 0)),
+            "challenge_pages": int(stats.get("health/challenge", 0)),
+        },
+        "http_status": prefixed("downloader/response_status_count/"),
+        "stats": {k: _jsonable(v) for k, v in sorted(stats.items())},
+    }
+
+
+def human_lines(report: dict) -> list[str]:
+    i = report["items"]
+    head = (f"{report['spider']}: {'OK' if report['ok'] else 'FAILED'} - {report['pages']} pages, "
+            f"{i['written']} written ({i['articles']} articles, {i['briefs']} briefs), {i['unchanged']} unchanged, "
+            f"{i['dropped']} dropped, {report['duration_s']:.1f}s")
+    return [head] + [f"  rule {f['rule']}: {f['message']}" for f in report["failed_rules"]]
+
+
+def write_report(output_dir: str | os.PathLike, reports: list[dict], extra: dict | None = None) -> Path:
+    folder = Path(output_dir) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    path = folder / f"run-{stamp}-{os.getpid()}.json"
+    doc = {"finished": datetime.now(timezone.utc).isoformat(), "ok": all(r["ok"] for r in reports),
+           "spiders": reports, **(extra or {})}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+class RunReport:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.started = time.monotonic()
+        s = crawler.settings
+        self.floors = s.getdict("HEALTH_FLOORS") or None
+        self.author_floors = s.getdict("HEALTH_AUTHOR_FLOORS") or None
+        self.min_items = s.getint("HEALTH_MIN_ITEMS", 1)
+        self.standalone = s.getbool("RUN_REPORT_STANDALONE", True)
+        crawler.run_report = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason):
+        stats = dict(self.crawler.stats.get_stats())
+        stats.setdefault("finish_reason", reason)
+        failures = health.evaluate(spider.name, stats, self.floors, self.author_floors, self.min_items)
+        if reason not in ("finished",) and reason:
+            failures.append(("error", f"spider closed early: {reason}"))
+        report = build_report(spider.name, stats, failures, time.monotonic() - self.started)
+        self.crawler.run_report = report
+        for line in human_lines(report):
+            (logger.info if report["ok"] else logger.error)(line)
+        if self.standalone:
+            path = write_report(self.crawler.settings.get("OUTPUT_DIR") or "output", [report])
+            logger.info("run report: %s", path)

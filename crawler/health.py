@@ -1,0 +1,47 @@
+"""Is a spider's run healthy? Rules over its final stats (pure; no Scrapy imports).
+
+A cron job must fail loudly when a site changed its layout or put up a bot wall instead of
+succeeding with nothing. Each failed rule is ``(rule, message)``; any failure makes the run
+exit 1, and the run report names the rules.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+#: Share of articles that must carry a field (layout drift when under it).
+DEFAULT_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
+#: Per-site floors for authors: Kyodo and Jiji copy carries no personal bylines.
+DEFAULT_AUTHOR_FLOORS = {"conversation": 0.95, "japantimes": 0.0, "kyodo": 0.0, "jiji": 0.0, "republisher": 0.0}
+
+
+def coverage(stats: dict[str, Any], field: str) -> tuple[int, int]:
+    """(present, total) article counts of FIELD from the ``field/<name>/…`` counters."""
+    present = int(stats.get(f"field/{field}/present", 0))
+    missing = int(stats.get(f"field/{field}/missing", 0))
+    return present, present + missing
+
+
+def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None = None,
+             author_floors: dict[str, float] | None = None, min_items: int = 1) -> list[tuple[str, str]]:
+    failures: list[tuple[str, str]] = []
+    errors = int(stats.get("log_count/ERROR", 0))
+    if errors:
+        kinds = sorted(k.split("/", 1)[1] for k in stats if k.startswith("spider_exceptions/"))
+        failures.append(("error", f"{errors} errors logged" + (f" ({', '.join(kinds)})" if kinds else "")))
+    challenge = int(stats.get("health/challenge", 0))
+    if challenge:
+        failures.append(("bot_wall", f"{challenge} challenge/bot-wall pages (HTTP 202/403/429 with a challenge body or captcha markers)"))
+    refused = int(stats.get("robotstxt/forbidden", 0))
+    if refused:
+        failures.append(("robots_refused", f"robots.txt refused {refused} requests"))
+    seen = (int(stats.get("item_scraped_count", 0)) + int(stats.get("item_dropped_count", 0))
+            + int(stats.get("incremental/known_skipped", 0)))
+    if seen < min_items:
+        failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items})"))
+    floors = dict(DEFAULT_FLOORS if floors is None else floors)
+    floors.setdefault("authors", (DEFAULT_AUTHOR_FLOORS if author_floors is None else author_floors).get(spider, 0.0))
+    for field, floor in floors.items():
+        present, total = coverage(stats, field)
+        if total and floor > 0 and present / total < floor:
+            failures.append(("coverage", f"{field} on {present}/{total} articles ({present / total:.0%}) is under its floor {floor:.0%}: layout drift?"))
+    return failures

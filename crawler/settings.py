@@ -52,7 +52,8 @@ HEALTH_MIN_ITEMS = 1
 
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,
-    # 300 attribution, 400 dates, 500 dedupe: added as they land
+    # 300 attribution, 500 dedupe: added as they land
+    "crawler.pipelines.dates.DatesPipeline": 400,
     "crawler.pipelines.coverage.CoveragePipeline": 800,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
 }

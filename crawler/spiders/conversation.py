@@ -1,0 +1,154 @@
+"""The Conversation spider: edition Atom feeds, section feeds, sitemaps, topic listings, articles.
+
+    scrapy crawl conversation                                   # edition feeds (EDITIONS)
+    scrapy crawl conversation -a editions=uk,fr                 # other editions' feeds
+    scrapy crawl conversation -a url=https://theconversation.com/sitemap.xml -a since=2026-01-01
+    scrapy crawl conversation -a url=https://theconversation.com/<slug>-<id>
+
+Parsing lives in crawler/sites/conversation.py; this file is discovery glue only.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+
+from crawler.extract.feeds import FeedEntry, parse_sitemap, sniff
+from crawler.items import Article
+from crawler.sites import conversation as tc
+from crawler.spiders.base import NewsSpider
+
+#: English-language editions whose ``/<edition>/articles.atom`` feeds are the default seeds.
+#: Article URLs carry no edition, so an article in several editions is fetched once.
+EDITIONS = ("uk", "us", "au", "africa", "ca", "nz")
+
+
+class ConversationSpider(NewsSpider):
+    name = "conversation"
+    allowed_domains = ["theconversation.com"]
+    page_classes = tc.PAGE_CLASSES
+    article_url_re = tc.ARTICLE_URL_RE
+
+    def __init__(self, *args, editions: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = [e.strip().lower() for e in (editions or "").split(",") if e.strip()] or list(EDITIONS)
+        self.default_start_urls = [f"{tc.SITE}/{e}/articles.atom" for e in chosen]
+        self.feed_meta: dict[str, dict[str, Any]] = {}
+        self.seeds_sent = 0
+        self.seeds_refused = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.report_robots_refusal, signal=signals.spider_closed)
+        return spider
+
+    # ------------------------------------------------------------------ seeds + robots.txt
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.seed_urls():
+            self.seeds_sent += 1
+            yield scrapy.Request(url, callback=self.parse, errback=self.seed_failed, dont_filter=True,
+                                 meta={"seed": True})
+
+    def seed_failed(self, failure):
+        request = failure.request
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.seeds_refused += 1
+            self.crawler.stats.inc_value("robotstxt/refused_seeds")
+            self.logger.warning("seed %s refused by robots.txt for our user agent", request.url)
+        else:
+            self.crawler.stats.inc_value("seeds/failed")
+            self.logger.warning("seed %s failed: %s", request.url, failure.value)
+
+    def report_robots_refusal(self, spider, reason=None):
+        if spider is not self:
+            return
+        if self.seeds_sent and self.seeds_refused == self.seeds_sent:
+            self.logger.error(
+                "robots.txt refused every seed request (%d of %d): nothing was crawled. "
+                "The Conversation's robots.txt disallows some user agents (e.g. 'Scrapy'); check "
+                "USER_AGENT / ROBOTSTXT_USER_AGENT. Stats robotstxt/refused_seeds=%d, robotstxt/forbidden=%s",
+                self.seeds_refused, self.seeds_sent, self.seeds_refused,
+                self.crawler.stats.get_value("robotstxt/forbidden"),
+            )
+
+    # ------------------------------------------------------------------ discovery
+    def is_article_url(self, url: str) -> bool:
+        return tc.is_article_url(url)
+
+    def listing_links(self, response: TextResponse) -> Iterable[str]:
+        """``a.article-link`` first, then any link shaped like an article URL."""
+        hrefs = response.css("a.article-link::attr(href)").getall()
+        hrefs += response.css("a::attr(href)").getall()
+        for href in hrefs:
+            url = tc.force_https(response.urljoin(href.strip()))
+            if self.is_article_url(url):
+                yield url.split("?", 1)[0]
+
+    def follow_article(self, response: Response, url: str, **cb_kwargs) -> scrapy.Request:
+        cb_kwargs.setdefault("via", response.url)
+        return super().follow_article(response, url, **cb_kwargs)
+
+    def parse_feed(self, response: Response):
+        info: dict[str, Any] = dict(tc.feed_info(response.body))
+        info["fetched_at"] = response.meta.get("fetched_at")
+        self.feed_meta[response.url] = info
+        yield from super().parse_feed(response)
+
+    def parse_article(self, response: Response, entry: FeedEntry | None = None, via: str | None = None):
+        if isinstance(response, TextResponse) and not sniff(response.body) and not self.is_article_url(response.url) \
+                and not self.looks_like_article(response):
+            yield from self.parse_listing(response)  # e.g. a topic page linked from a sitemap
+            return
+        section = self.section_via(via)
+        for item in super().parse_article(response, entry=entry):
+            if isinstance(item, Article) and item.kind == "article":
+                if section and not item.section:
+                    item.section = section
+            yield item
+
+    def section_via(self, via: str | None) -> str | None:
+        if not via:
+            return None
+        return tc.section_from_url(via, (self.feed_meta.get(via) or {}).get("title"))
+
+    def enrich_from_entry(self, item: Article, entry: FeedEntry) -> None:
+        super().enrich_from_entry(item, entry)
+        if not item.description and entry.summary:
+            item.description = entry.summary
+        if not item.license and entry.rights:
+            item.license = tc.licence_from_rights(entry.rights)
+        if not item.authors and entry.authors:
+            fallback = tc.article_from_entry(entry)
+            if fallback is not None:
+                item.authors = fallback.authors
+
+    def item_from_entry(self, entry: FeedEntry, failure) -> Article | None:
+        via = (failure.request.cb_kwargs or {}).get("via")
+        info = self.feed_meta.get(via) or {}
+        # the entry's text was fetched with the feed, so the feed's fetch time is the item's
+        return tc.article_from_entry(entry, feed_url=via, feed_title=info.get("title"), feed_lang=info.get("lang"),
+                                     fetched_at=info.get("fetched_at"))
+
+    def parse_sitemap(self, response: Response):
+        """Like the base, but a sitemap index skips ``sitemap_archive_<year>.xml`` children
+        older than ``since`` (the index's own lastmod values are all "today")."""
+        urls, children = parse_sitemap(response.body)
+        since_year = int(self.since[:4]) if self.since else None
+        for child in children:
+            m = re.search(r"sitemap_archive_(\d{4})\.xml", child)
+            if since_year and m and int(m.group(1)) < since_year:
+                self.crawler.stats.inc_value("discovery/sitemaps_skipped_since")
+                continue
+            yield response.follow(child, callback=self.parse)
+        for url, lastmod in urls[: self.max_links_per_page * 20]:
+            if self.since and lastmod and lastmod[:10] < self.since:
+                continue
+            if self.is_article_url(url):
+                self.crawler.stats.inc_value("discovery/sitemap_links")
+                yield self.follow_article(response, tc.force_https(url))

@@ -8,6 +8,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- where things go -------------------------------------------------------
 OUTPUT_DIR = "output"          # JSONL: OUTPUT_DIR/<spider>/<UTC date>.jsonl
 STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
+INCREMENTAL = True             # skip article links an earlier run already wrote
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 
 # --- politeness (live crawls) ----------------------------------------------
@@ -37,6 +38,7 @@ ADDONS = {
 COMMANDS_MODULE = "crawler.commands"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.incremental.IncrementalMiddleware": 50,
     "crawler.middlewares.ChallengeMiddleware": 940,
     "crawler.middlewares.FetchTimeMiddleware": 950,
 }

@@ -18,7 +18,9 @@ from typing import Any
 from urllib.parse import urlparse
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract.feeds import FeedEntry, parse_feed, parse_sitemap, sniff
 from crawler.items import Article
@@ -93,9 +95,10 @@ class NewsSpider(scrapy.Spider):
             yield from self.parse_listing(response)
 
     # ------------------------------------------------------------------ discovery
-    def follow_article(self, response: Response, url: str, **cb_kwargs) -> scrapy.Request:
+    def follow_article(self, response: Response, url: str, lastmod: str | None = None, **cb_kwargs) -> scrapy.Request:
+        """A request for an article page (incremental runs skip those already written)."""
         return response.follow(url, callback=self.parse_article, cb_kwargs=cb_kwargs or None,
-                               errback=self.article_failed)
+                               errback=self.article_failed, meta={"article": True, "lastmod": lastmod})
 
     def listing_links(self, response: TextResponse) -> Iterable[str]:
         """Article links on a listing page (override for site selectors)."""
@@ -132,7 +135,7 @@ class NewsSpider(scrapy.Spider):
             if not entry.link or not self.keep_entry(entry):
                 continue
             self.crawler.stats.inc_value("discovery/feed_links")
-            yield self.follow_article(response, entry.link, entry=entry)
+            yield self.follow_article(response, entry.link, lastmod=entry.updated or entry.published, entry=entry)
 
     def parse_sitemap(self, response: Response):
         urls, children = parse_sitemap(response.body)
@@ -142,7 +145,7 @@ class NewsSpider(scrapy.Spider):
             if self.since and lastmod and lastmod[:10] < self.since:
                 continue
             if self.article_url_re is None or self.is_article_url(url):
-                yield self.follow_article(response, url)
+                yield self.follow_article(response, url, lastmod=lastmod)
 
     # ------------------------------------------------------------------ articles
     def page_for(self, response: TextResponse) -> ArticlePage:
@@ -164,6 +167,7 @@ class NewsSpider(scrapy.Spider):
         for name, err in page.errors:
             stats.inc_value(f"field/{name}/error")
         for item in items:
+            item.hints.setdefault("lastmod", response.meta.get("lastmod"))
             if entry is not None:
                 self.enrich_from_entry(item, entry)
             yield item
@@ -180,6 +184,8 @@ class NewsSpider(scrapy.Spider):
         return None
 
     def article_failed(self, failure):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # skipped on purpose: robots.txt, or written by an earlier run (incremental)
         request = failure.request
         self.crawler.stats.inc_value("pages/failed")
         self.logger.warning("article %s failed: %s", request.url, failure.value)

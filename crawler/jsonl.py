@@ -56,3 +56,26 @@ def read_jsonl(path: Path) -> list[dict]:
             if line.endswith(b"\n") and line.strip():
                 out.append(json.loads(line))
     return out
+
+
+def last_record(path: Path) -> dict | None:
+    """The last complete record of a JSONL file, reading only its tail."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return None
+    with open(path, "rb") as fh:
+        block = 1 << 16
+        while True:
+            start = max(0, size - block)
+            fh.seek(start)
+            lines = fh.read(size - start).split(b"\n")
+            complete = [ln for ln in lines[:-1] if ln.strip()]
+            if complete and (start == 0 or len(lines) > 2):
+                try:
+                    return json.loads(complete[-1])
+                except ValueError:
+                    return None
+            if start == 0:
+                return None
+            block *= 4

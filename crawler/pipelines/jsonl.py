@@ -14,7 +14,7 @@ from pathlib import Path
 
 from crawler import signals as our_signals
 from crawler.items import Article, to_record
-from crawler.jsonl import dumps_line, repair_torn_tail
+from crawler.jsonl import dumps_line, last_record, repair_torn_tail
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,26 @@ class JsonlWriterPipeline:
 
     def open_spider(self):
         self.folder.mkdir(parents=True, exist_ok=True)
-        for path in sorted(self.folder.glob("*.jsonl")):
+        files = sorted(self.folder.glob("*.jsonl"))
+        for path in files:
             torn = repair_torn_tail(path)
             if torn:
                 self.stats.inc_value("jsonl/torn_lines_repaired")
                 logger.warning(
                     "repaired %s: cut a torn last line of %d bytes (kept in %s.torn)", path, len(torn), path.name
                 )
+        if files:
+            self._replay_last_line(files[-1])
+
+    def _replay_last_line(self, path: Path) -> None:
+        """Re-announce the newest line on disk: a run killed between the flush and the state
+        update would otherwise write that article once more. Marking is idempotent."""
+        last = last_record(path)
+        if last is None:
+            return
+        item = Article(**{k: v for k, v in last.items() if k in Article.__dataclass_fields__ and k not in ("authors", "images")})
+        item.hints["recovered"] = True
+        self.crawler.signals.send_catch_log(our_signals.item_written, item=item, record=last, spider=self.crawler.spider)
 
     def _handle(self):
         path = self.folder / f"{datetime.now(timezone.utc):%Y-%m-%d}.jsonl"

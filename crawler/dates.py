@@ -161,6 +161,7 @@ _REL = (
     r"days?|weeks?|months?|years?)\s+ago|yesterday|today|just\s+now)"
 )
 _REL_RE = re.compile(r"(?<![a-z])" + _REL + r"(?![a-z])", re.I)
+_REL_FULL_RE = re.compile(r"^(?:about\s+)?" + _REL + r"$", re.I)
 _KYODO_RE = re.compile(
     r"(?:^|kyodo\s+news\s*[-–—]\s*)" + _REL + r"\s*[-–—]\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?!\d)",
     re.I,
@@ -364,6 +365,11 @@ def _analyse(raw: str) -> _Parsed | None:
         M, S = int(m["M"]), int(m["S"] or 0)
         _check_time(H, M, S)
         return _Parsed("clock", "clock", H=H, M=M, S=S, offset=_parse_offset(m["tz"]))
+
+    m = _REL_FULL_RE.match(text)  # the common listing case, before the searches
+    if m:
+        n, unit = _rel_parts(m)
+        return _Parsed("rel", "relative", n=n, unit=unit)
 
     m = _KYODO_RE.search(text)
     if m:

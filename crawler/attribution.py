@@ -602,8 +602,21 @@ def normalise_copyright(text: object) -> str | None:
     if not body:
         return f"© {year_text}" if year_text else None
     agency = lookup_agency(body)
+    if agency is None and not _holder_like(body):
+        return None  # "Copyright law in Japan is strict." is prose, not a notice
     holder = agency.name if agency else body
     return f"© {year_text} {holder}" if year_text else f"© {holder}"
+
+
+_HOLDER_SMALL = {"of", "and", "the", "de", "du", "für", "&", "for", "y", "et"}
+
+
+def _holder_like(text: str) -> bool:
+    """A copyright holder: a short name, its words capitalised (`Hana Widgets Inc.`)."""
+    words = text.split()
+    return 1 <= len(words) <= 8 and all(
+        not w[:1].isalpha() or w[:1].isupper() or w.casefold() in _HOLDER_SMALL for w in words
+    )
 
 
 # --------------------------------------------------------------------------- captions and credits

@@ -297,6 +297,7 @@ COPYRIGHT_CASES = [
     ("Copyright 2024 Hana Widgets Inc.", "© 2024 Hana Widgets Inc."),
     ("Kyodo News", "© Kyodo News"),
     ("the minister said", None),
+    ("Copyright law in Japan is strict.", None),
     ("©", None),
 ]
 
@@ -350,6 +351,9 @@ END_MARK_CASES = [
     ("Text ends here.\n\nCopyright JIJI PRESSLTD Ltd. All Rights Reserved.",
      ("Text ends here.", "© Jiji Press", "Jiji Press")),
     ("He cited the (c) mark.", ("He cited the (c) mark.", None, None)),
+    ("Artists sued.\n\nCopyright law in Japan is strict.", ("Artists sued.\n\nCopyright law in Japan is strict.", None, None)),
+    ("Artists sued. Copyright holders were not consulted", ("Artists sued. Copyright holders were not consulted", None, None)),
+    ("Text.\n\n© Kyodo News. All rights reserved.", ("Text.", "© Kyodo News", "Kyodo News")),
     ("The vote is set for July 20. ==", ("The vote is set for July 20. ==", None, None)),
     ("Plain body.", ("Plain body.", None, None)),
 ]

@@ -54,7 +54,8 @@ HEALTH_MIN_ITEMS = 1
 
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,
-    # 300 attribution, 500 dedupe: added as they land
+    "crawler.pipelines.attribution.AttributionPipeline": 300,
+    # 500 dedupe: added when it lands
     "crawler.pipelines.dates.DatesPipeline": 400,
     "crawler.pipelines.coverage.CoveragePipeline": 800,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,

@@ -1,0 +1,59 @@
+"""Jiji Press English (jen.jiji.com): ``scrapy crawl jiji``.
+
+Discovery: the home page and genre listings (site link selectors + any article-URL link,
+``p.link-more`` pagination up to ``max_listing_pages`` deep), the finance RSS feed, ``-a url=``.
+Page parsing lives in :mod:`crawler.sites.jiji`.
+"""
+from __future__ import annotations
+
+import html
+
+import scrapy
+from scrapy.http import TextResponse
+
+from crawler.extract.feeds import FeedEntry
+from crawler.items import Article
+from crawler.sites import jiji
+from crawler.spiders.base import NewsSpider
+
+
+class JijiSpider(NewsSpider):
+    name = "jiji"
+    allowed_domains = ["jen.jiji.com", "www.jiji.com"]
+    default_start_urls = [
+        "https://jen.jiji.com/",
+        "https://jen.jiji.com/rss/finance",
+    ]
+    article_url_re = jiji.ARTICLE_URL_RE
+    page_classes = jiji.PAGE_CLASSES
+    #: how many ``p.link-more`` pages are followed from a seed listing
+    max_listing_pages = 3
+
+    def seed_urls(self) -> list[str]:
+        # a URL pasted from HTML may carry ``&amp;``; an article URL is normalised to https g&k
+        return [jiji.article_url(u) or html.unescape(u) for u in super().seed_urls()]
+
+    def listing_links(self, response: TextResponse):
+        return jiji.listing_article_links(response.selector, response.url, response.text)
+
+    def parse_listing(self, response: TextResponse):
+        yield from super().parse_listing(response)
+        depth = response.meta.get("listing_depth", 0)
+        if depth >= self.max_listing_pages:
+            return
+        for url in jiji.pagination_links(response.selector, response.url):
+            yield scrapy.Request(url, callback=self.parse_listing, meta={"listing_depth": depth + 1})
+
+    def follow_article(self, response, url: str, **cb_kwargs) -> scrapy.Request:
+        request = super().follow_article(response, jiji.article_url(response.urljoin(url)) or url, **cb_kwargs)
+        request.meta["feed_fetched_at"] = response.meta.get("fetched_at")
+        return request
+
+    def enrich_from_entry(self, item: Article, entry: FeedEntry) -> None:
+        super().enrich_from_entry(item, entry)
+        if not item.headline and entry.title:
+            item.headline = jiji.strip_site_suffix(entry.title)
+
+    def item_from_entry(self, entry: FeedEntry, failure) -> Article | None:
+        fetched_at = failure.request.meta.get("feed_fetched_at") if getattr(failure, "request", None) else None
+        return jiji.entry_article(entry.link, entry.title, entry.published, entry.summary, fetched_at)

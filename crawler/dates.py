@@ -333,7 +333,7 @@ def _from_time_groups(m: re.Match, y: int, mo: int, d: int, method: str) -> _Par
 
 _LABEL_RE = re.compile(
     r"^(?:first\s+published|published|posted|updated|last\s+(?:modified|updated)|modified|"
-    r"online|date|released?)\s*(?:on|at)?\s*[:：]?\s*",
+    r"online|date|released?)\b\s*(?:on|at)?\s*[:：]?\s*",
     re.I,
 )
 

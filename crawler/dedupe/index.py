@@ -1,0 +1,205 @@
+"""The story-assignment algorithm: hard keys first, then near-duplicate text, over a `StoryStore`.
+
+For each item (one copy of a story):
+
+1. **Written before?** An item_id whose line is already on disk is ``unchanged`` (same body
+   hash: not written again) or ``changed`` (written again with the story it had).
+2. **Hard keys** — the spider's ``story_id`` (``conversation:<id>``, ``kyodo:<id>``, ``jiji:<k>``,
+   ``japantimes:<postid>``; the republisher's origin key), the canonical URL and the
+   ``original_url`` (w3lib-canonicalised): every story already holding one of them.
+3. **Near duplicates** — LSH candidates on the body and lead band keys, each verified on the
+   8-bit signatures (:func:`match`): every story holding a verified copy.
+4. No story found: a new one, whose id is the item's ``story_id`` when it has one, else
+   ``story:<12 hex>`` derived from the item_id (stable). Stories found: the item joins the
+   *earliest* (smallest reference); when it links several stories they are merged into the
+   earliest, which keeps its id (the others become its aliases). The item's hard keys become
+   keys of that story, its fingerprint is indexed under it.
+
+Because every copy is indexed and every new copy queries both stages, the final stories are the
+connected components of the "shares a hard key or is a verified near-duplicate" graph, whatever
+the crawl order (the matching rule is symmetric). Only the *ids* depend on the order.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from w3lib.url import canonicalize_url
+
+from crawler.dedupe.fingerprint import Fingerprint, bbit_jaccard, containment, fingerprint, text_hash
+from crawler.dedupe.normalize import words
+from crawler.dedupe.store import Doc, StoryStore, key_hash
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Matching thresholds (chosen on fixtures/dedupe-eval, see docs/dedupe.md)."""
+    min_shingles: int = 8          # shorter texts: hard keys only
+    jaccard: float = 0.5           # body Jaccard: same text, small edits
+    containment: float = 0.6       # body containment of the smaller text in the larger
+    min_containment_shingles: int = 40   # ... when the smaller has at least this many shingles
+    lead_containment: float = 0.7   # lead window: a short text is the start of the long one
+    min_lead_shingles: int = 10    # ... when the shorter lead has at least this many shingles
+    max_candidates: int = 400      # band rows read per query (bounds hot bands)
+    max_verify: int = 40           # candidate docs verified per query
+
+
+DEFAULT = Thresholds()
+
+
+def match(a_nb: int, a_nl: int, a_sig: bytes, b: Doc, t: Thresholds = DEFAULT) -> tuple[bool, str, float]:
+    """Symmetric near-duplicate test of two fingerprints: (match, rule, score)."""
+    from crawler.dedupe.fingerprint import BODY_PERM
+    if min(a_nb, b.n_body) < t.min_shingles:
+        return False, "short", 0.0
+    jb = bbit_jaccard(a_sig[:BODY_PERM], b.sig[:BODY_PERM])
+    if jb >= t.jaccard:
+        return True, "jaccard", jb
+    if min(a_nb, b.n_body) >= t.min_containment_shingles:
+        cb = containment(jb, a_nb, b.n_body)
+        if cb >= t.containment:
+            return True, "containment", cb
+    if min(a_nl, b.n_lead) >= t.min_lead_shingles:
+        jl = bbit_jaccard(a_sig[BODY_PERM:], b.sig[BODY_PERM:])
+        cl = containment(jl, a_nl, b.n_lead)
+        if cl >= t.lead_containment:
+            return True, "lead", cl
+    return False, "none", jb
+
+
+_DIGEST_SEP = re.compile(r"-{8,}")
+_DIGEST_TITLE = re.compile(r"\bdigest\b|news summaries", re.IGNORECASE)
+
+
+def is_compilation(headline: str | None, body: str | None) -> bool:
+    """A page made of several stories (a digest): never matched as a whole on its text."""
+    if headline and _DIGEST_TITLE.search(headline):
+        return True
+    return bool(body) and len(_DIGEST_SEP.findall(body)) >= 2
+
+
+def url_key(url: str | None) -> str | None:
+    """``url:<canonical form>``; None for missing URLs and site roots (never a story key)."""
+    if not url or not isinstance(url, str):
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return None
+        if parts.path in ("", "/") and not parts.query and not parts.fragment:
+            return None
+        canon = canonicalize_url(url.strip(), keep_fragments=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is just not a key
+        return None
+    canon = re.sub(r"^http://", "https://", canon)
+    return "url:" + canon
+
+
+def hard_keys(story_id: str | None, canonical_url: str | None = None, original_url: str | None = None) -> list[str]:
+    keys = [story_id] if story_id else []
+    for u in (canonical_url, original_url):
+        k = url_key(u)
+        if k and k not in keys:
+            keys.append(k)
+    return keys
+
+
+def body_hash_of(text: str | None) -> int:
+    """The body hash the index stores for a written line (of its normalised words)."""
+    return text_hash(words(text))
+
+
+def new_story_id(item_id: str) -> str:
+    return "story:" + hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class Assignment:
+    story_id: str
+    how: str                 # new | hard | near | changed | unchanged
+    story: int
+    already_written: bool    # the story had a written copy before this item
+    body_hash: int
+    item_hash: int
+    merged: list[str] = field(default_factory=list)   # ids of stories merged into this one
+    rule: str | None = None  # the near-duplicate rule that linked it (jaccard|containment|lead)
+
+
+class StoryIndex:
+    def __init__(self, store: StoryStore, thresholds: Thresholds = DEFAULT):
+        self.store = store
+        self.t = thresholds
+
+    def assign(self, item_id: str, text: str | None, story_id: str | None = None,
+               keys: list[str] | None = None, compilation: bool = False) -> Assignment:
+        st = self.store
+        item_h = key_hash("item:" + item_id)
+        fp: Fingerprint = fingerprint(text)
+        doc = st.doc_for_item(item_h)
+        if doc is not None and doc.body is not None:
+            how = "unchanged" if doc.body == fp.body_hash else "changed"
+            if how == "changed":
+                bands = [] if compilation or fp.n_body < self.t.min_shingles else fp.bands
+                st.add_doc(item_h, doc.story, fp.n_body, fp.n_lead, fp.sig, bands)
+            return Assignment(st.story_sid(doc.story), how, doc.story, True, fp.body_hash, item_h)
+
+        keys = list(keys if keys is not None else hard_keys(story_id))
+        if story_id and story_id not in keys:
+            keys.insert(0, story_id)
+        hk = [key_hash(k) for k in keys]
+        roots: set[int] = {st.root(s) for s in st.find_keys(hk)}
+        how = "hard" if roots else None
+        rule = None
+        near = not compilation and fp.n_body >= self.t.min_shingles
+        if near:
+            cands = st.candidates(fp.bands, self.t.max_candidates)
+            if doc is not None:
+                cands.pop(doc.ref, None)
+            if cands:
+                top = sorted(cands, key=lambda d: (-cands[d], d))[: self.t.max_verify]
+                for d in st.docs(top):
+                    ok, r, _ = match(fp.n_body, fp.n_lead, fp.sig, d, self.t)
+                    if ok:
+                        root = st.root(d.story)
+                        if root not in roots:
+                            roots.add(root)
+                            if how is None:
+                                how = "near"
+                                rule = r
+        if doc is not None:                     # indexed in an earlier, interrupted run
+            roots.add(st.root(doc.story))
+            how = how or "hard"
+        merged: list[str] = []
+        if not roots:
+            sid = story_id or new_story_id(item_id)
+            target = st.new_story(sid)
+            if sid != story_id:
+                hk.append(key_hash(sid))
+            how = "new"
+            written = False
+        else:
+            target = min(roots)
+            written = any(st.story_written(r) for r in roots)
+            for r in sorted(roots - {target}):
+                merged.append(st.story_sid(r))
+                st.merge(r, target)
+        st.add_keys(hk, target)
+        st.add_doc(item_h, target, fp.n_body, fp.n_lead, fp.sig, fp.bands if near else [])
+        return Assignment(st.story_sid(target), how, target, written, fp.body_hash, item_h, merged, rule)
+
+    def assign_article(self, item) -> Assignment:
+        """Assign an Article-like object (attribute access; nothing is modified)."""
+        text = item.body or item.description or ""
+        item_id = item.item_id or item.canonical_url or item.url or ""
+        keys = hard_keys(item.story_id, item.canonical_url, item.original_url)
+        return self.assign(item_id, text, item.story_id, keys, is_compilation(item.headline, item.body))
+
+    def mark_written(self, marks: list[tuple[int, int]]) -> None:
+        self.store.mark_written(marks)
+
+    def resolve(self, story_id: str) -> str:
+        """The current id of a story (after merges) from any id it was written with."""
+        hits = self.store.find_keys([key_hash(story_id)])
+        return self.store.story_sid(self.store.root(hits[0])) if hits else story_id

@@ -1,0 +1,106 @@
+"""Text normalisation for fingerprints: the same story printed by different sites gives the
+same word sequence.
+
+Pure functions, no Scrapy. What is removed is *typography and furniture* that differs between
+copies of one story, never words of the story itself:
+
+* Unicode compatibility forms (NFKC), curly quotes and apostrophes, the dash family;
+* datelines at the start of a paragraph: Kyodo / Japan Times ``TOKYO - `` / ``KOBE – `` /
+  ``WAKAYAMA, Japan - ``, Jiji ``Tokyo, June 28 (Jiji Press)--`` (``--``, ``—`` or ``–``);
+* wire headers and end marks: ``KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World``,
+  ``==Kyodo``, ``[Copyright The Jiji Press, Ltd.]``, ``© The Conversation`` and the like;
+* republication boilerplate (``This article is republished from The Conversation …``) and the
+  chrome lines of aggregator pages (``Hashtags``, ``Related Articles`` …).
+
+Then :func:`words` lower-cases and keeps word characters only, so punctuation differences
+(straight vs curly quotes, ``--`` vs ``—``) cannot change a fingerprint.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u200b": "",
+})
+
+# Kyodo header line as printed on kyodonews.net and copied by aggregators.
+_KYODO_HEADER = re.compile(
+    r"KYODO NEWS\s*-\s*[^|\n]{0,40}?\d{1,2}:\d{2}\s*\|\s*"
+    r"(?:(?:All|Japan|World|Business|Sports|Politics|Society|Science|Health|Technology|Culture|Entertainment|"
+    r"Economy|Asia|Environment|Crime|Disaster|Lifestyle|Travel|Feature|Video|Photos?)\s*,?\s*)*")
+# Jiji: "Tokyo, June 28 (Jiji Press)--", "Mito, Ibaraki Pref., Jan. 21 (Jiji Press)—", "Wakayama (Jiji Press)--"
+# (dashes are already unified to "-"); the place and date before it are cut back to the line start
+# or the last ")" within 60 characters.
+_JIJI_MARK = re.compile(r"\(Jiji Press\)\s*-{1,2}\s*")
+# Kyodo / JT: "TOKYO - ", "KOBE – ", "NAHA, Japan - ", "LEGANES, Spain - " (upper-case city first).
+_CAPS_DATELINE = re.compile(
+    r"\b[A-Z][A-Z'.]*[A-Z](?:[ -][A-Z][A-Z'.]*[A-Z]){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)? ?-{1,2} ")
+_END_MARKS = re.compile(
+    r"==\s*Kyodo\b|\(Kyodo\)\s*$|\[Copyright The Jiji Press, Ltd\.?\]|"
+    r"©\s*(?:The Conversation|Japan Today|Jiji(?: Press)?|KYODO(?: NEWS)?|Kyodo(?: News)?|The Japan Times)\b",
+    re.IGNORECASE | re.MULTILINE)
+#: (literal trigger in the lower-cased text, pattern): a pattern only runs when its trigger is present.
+_BOILERPLATE = [
+    ("the conversation", re.compile(
+        r"This article is republished from The Conversation[^.\n]*\.(?:\s*Read the original article\.)?|"
+        r"First published in The Conversation\.?|"
+        r"The Conversation is an independent and nonprofit source of news, analysis and commentary from academic experts\.",
+        re.IGNORECASE)),
+    ("selected news summaries", re.compile(
+        r"The following is the latest list of selected news summaries by Kyodo News\.", re.IGNORECASE)),
+    ("external link", re.compile(r"\bExternal Link\b", re.IGNORECASE)),
+    ("ai features", re.compile(r"\bTry Our AI Features\b", re.IGNORECASE)),
+    ("daily8", re.compile(r"Explore what Daily8 AI can do for you:?", re.IGNORECASE)),
+    ("no comments yet", re.compile(r"No comments yet\.*", re.IGNORECASE)),
+    ("", re.compile(r"^[ \t]*(?:Hashtags|Comments|Related Articles|Advertisement|Read more|Share this article)[ \t]*$",
+                    re.IGNORECASE | re.MULTILINE)),
+]
+_END_TRIGGERS = ("kyodo", "jiji", "©")
+
+
+def _cut_jiji(t: str) -> str:
+    out, pos = [], 0
+    for m in _JIJI_MARK.finditer(t):
+        start = m.start()
+        floor = max(pos, start - 60)
+        cut = max(t.rfind("\n", floor, start), t.rfind(")", floor, start))
+        if cut < 0:
+            sp = t.find(" ", floor, start)
+            cut = sp if sp >= 0 and start - floor >= 60 else floor - 1
+        out.append(t[pos:cut + 1])
+        out.append(" ")
+        pos = m.end()
+    out.append(t[pos:])
+    return "".join(out)
+
+
+def normalise(text: str | None) -> str:
+    """The story text with typography unified and wire/aggregator furniture removed."""
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    low = t.lower()
+    if "kyodo news" in low:
+        t = _KYODO_HEADER.sub("\n", t)
+    for trigger, pattern in _BOILERPLATE:
+        if trigger in low:
+            t = pattern.sub(" ", t)
+    if any(x in low for x in _END_TRIGGERS):
+        t = _END_MARKS.sub(" ", t)
+    if "(jiji press)" in low:
+        t = _cut_jiji(t)
+    if " -" in t:
+        t = _CAPS_DATELINE.sub(" ", t)
+    return t
+
+
+_WORD = re.compile(r"[0-9a-z]+(?:'[0-9a-z]+)*")
+
+
+def words(text: str | None) -> list[str]:
+    """Lower-case word tokens of the normalised text (punctuation dropped)."""
+    return _WORD.findall(normalise(text).lower())

@@ -308,3 +308,26 @@ def test_garbled_pages_do_not_raise(html, url):
     items = page.items()
     assert items[0].url == url and items[0].source == "kyodo"
     assert all(not a.name.upper().startswith("KYODO") for a in items[0].authors)
+
+
+def test_new_layout_digest_with_hr_separators_and_h3_headlines():
+    page = page_of("new2025_digest_hr")
+    assert type(page) is Kyodo2025
+    digest, *briefs = page.items()
+    assert [b.dateline for b in briefs] == ["TOKYO", "OSAKA", "SEOUL", "TOKYO", "SAPPORO"]
+    assert briefs[2].headline == "S. Korea, Japan to resume shuttle diplomacy talks"
+    assert briefs[1].body.endswith("remaining pavilions are dismantled.") and briefs[1].body.count("\n\n") == 1
+    assert [b.item_id for b in briefs] == [f"kyodo:80230-{n}" for n in range(1, 6)]
+    assert all(b.parent_url == "https://english.kyodonews.net/articles/-/80230" for b in briefs)
+    assert "==Kyodo" not in briefs[-1].body
+
+
+def test_visible_date_is_the_last_resort_for_the_published_date():
+    html = ("<html><body><h1>Quake hits northern Japan</h1><span class='post-date'>Sep 19, 2025 08:45 JST</span>"
+            "<div><p>SENDAI, Japan - A strong earthquake shook the region on Friday, the weather agency said.</p>"
+            "<p>No tsunami warning was issued.</p></div></body></html>")
+    page = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/90001")
+    art = page.article()
+    assert art.date_published_raw == "Sep 19, 2025 08:45 JST"
+    assert art.dateline == "SENDAI, Japan" and art.headline == "Quake hits northern Japan"
+    assert art.item_id == "kyodo:90001"

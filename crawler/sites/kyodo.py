@@ -104,7 +104,7 @@ SEP = "----------"
 RELATED_RE = re.compile(r"^\s*(?:Related coverage|Related articles?|Related stories|Read more)\s*:?\s*$", re.I)
 DIGEST_TITLE_RE = re.compile(r"^\s*Kyodo News Digest\b", re.I)
 DIGEST_INTRO_RE = re.compile(r"The following is the latest list of selected news summaries", re.I)
-TITLE_SUFFIX_RE = re.compile(r"\s*[|\-–—]\s*(?:KYODO NEWS\+?|Kyodo News(?:\+| Plus)?(?: English)?)\s*$", re.I)
+TITLE_SUFFIX_RE = re.compile(r"\s*[|｜\-–—:]\s*(?:KYODO NEWS\+?|Kyodo News(?:\+| Plus)?(?: English)?)\s*$", re.I)
 #: names that are never a person (agency, site, placeholders)
 NOT_A_PERSON_RE = re.compile(
     r"^(?:kyodo(?:\s+news)?(?:\+|\s+plus|\s+english)?|kyodo\s+news\s+digest|staff(?:\s+writer)?|no\s+author|"
@@ -226,6 +226,9 @@ def strip_title_suffix(title: str | None) -> str | None:
     return clean(TITLE_SUFFIX_RE.sub("", title))
 
 
+VISIBLE_DATE_RE = re.compile(
+    r"\d{4}[-/.年]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}|\d{1,2}:\d{2}|\bago\b", re.I
+)
 BYLINE_RE = re.compile(r"^\s*By\s+(?P<names>.+?)\s*$", re.I)
 
 
@@ -582,14 +585,28 @@ class KyodoMixin(ArticlePage):
         if raw:
             return raw
         credit = self._credit()
-        return credit.text if credit else None
+        if credit:
+            return credit.text
+        return first(*self.visible_dates())
 
     def date_published_candidates(self) -> list[str]:
         cands = super().date_published_candidates()
         credit = self._credit()
         if credit:
             cands.append(credit.text)
+        cands += self.visible_dates()
         return list(dict.fromkeys(cands))
+
+    def visible_dates(self) -> list[str]:
+        """Short visible texts of date-like elements (``time``, ``[class*=date]``), as printed."""
+        out = []
+        for node in self.sel.css("time, [class*=date], [class*=Date]")[:6]:
+            if node.xpath("ancestor::nav | ancestor::footer | ancestor::aside | ancestor::li"):
+                continue
+            text = clean(" ".join(node.xpath(".//text()").getall()))
+            if text and len(text) <= 60 and VISIBLE_DATE_RE.search(text):
+                out.append(text)
+        return out
 
     def date_modified_candidates(self) -> list[str]:
         return list(dict.fromkeys(super().date_modified_candidates()))

@@ -152,6 +152,12 @@ def is_article_url(url: str | None) -> bool:
     return bool(ARTICLE_PATH.match(parts.path))
 
 
+def url_day(url: str | None) -> str | None:
+    """``YYYY-MM-DD`` from an article URL's ``/YYYY/MM/DD/`` path, else None."""
+    m = re.search(r"/(\d{4})/(\d{2})/(\d{2})/", urlsplit(url).path if url else "")
+    return "-".join(m.groups()) if m else None
+
+
 def listing_links(sel: Selector | str, base_url: str) -> list[str]:
     """Article links of a listing page (homepage, section page), in page order, deduplicated.
 
@@ -328,7 +334,8 @@ class JapanTimesPage(ArticlePage):
         return self.credit().original_publisher
 
     def byline_raw(self) -> str | None:
-        return clean(self.css_text("h5.writer") or self.css_text(".article-byline") or self.css_text(".byline"))
+        return first(self.css_text("h5.writer"), self.css_text(".article-author-list"),
+                     self.css_text(".article-byline"), self.css_text(".byline"))
 
     def author_links(self) -> dict[str, str]:
         """Display name -> /author/<slug>/ URL of the page's byline links."""
@@ -432,7 +439,11 @@ class JapanTimesPage(ArticlePage):
         return tags
 
     def copyright(self) -> str | None:
-        return first(super().copyright(), self.css_text("aside.copyright p"), self.css_text("footer .copyright"))
+        footer_mark = self.sel.xpath(
+            '//*[self::footer or contains(@class, "footer")]//*[starts-with(normalize-space(), "\u00a9")]'
+        )
+        return first(super().copyright(), self.css_text("aside.copyright p"), self.css_text("footer .copyright"),
+                     clean("".join(footer_mark[0].xpath(".//text()").getall())) if footer_mark else None)
 
     # ---------------------------------------------------------------- dates
     def date_published_raw(self) -> str | None:
@@ -461,16 +472,11 @@ class JapanTimesPage(ArticlePage):
             clean(" ".join(self.sel.css("li.post_time time ::text").getall())),
             self.history("Online"),
         ]
-        out: list[str] = []
-        for c in cands:
-            if c and c not in out:
-                out.append(c)
-        return out
+        return [c for c in dict.fromkeys(cands) if c]
 
     def date_modified_candidates(self) -> list[str]:
-        out = super().date_modified_candidates()
-        hist = self.history("Last Modified")
-        return out + ([hist] if hist and hist not in out else [])
+        cands = super().date_modified_candidates() + [self.history("Last Modified")]
+        return [c for c in dict.fromkeys(cands) if c]
 
     # ---------------------------------------------------------------- images
     def images(self) -> list[Image]:

@@ -45,6 +45,11 @@ class JapanTimesSpider(NewsSpider):
         """Feed items of the old feeds carry no date: then the dates pipeline falls back to the
         /YYYY/MM/DD/ of item.url (kept as fetched). Title/teaser fill only what the page lacks."""
         super().enrich_from_entry(item, entry)
+        if not item.date_published_raw:
+            # a redirect may have lost the /YYYY/MM/DD/ path: keep the entry URL's day as evidence
+            day = jt.url_day(entry.link)
+            if day and not jt.url_day(item.url):
+                item.hints.setdefault("date_published_candidates", []).append(day)
         if not item.headline and entry.title:
             item.headline = entry.title
         if not item.description and entry.summary:

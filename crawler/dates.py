@@ -172,7 +172,7 @@ _YEARLESS_MD_RE = re.compile(
     re.I,
 )
 _YEARLESS_DM_RE = re.compile(
-    r"(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON.format(n="mon") + r"(?![a-z])",
+    r"(?<![\d:])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MON.format(n="mon") + r"(?![a-z])" + _TIME_TAIL,
     re.I,
 )
 _YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -180,12 +180,17 @@ _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})(?=/|$|[?#.])")
 _URL_JIJI_KEY_RE = re.compile(r"[?&]k=((?:19|20)\d{2})(\d{2})(\d{2})\d{5}(?!\d)")
 _DAY_OUT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DT_OUT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
-_FALLBACK_HINT_RE = re.compile(
-    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ago|yesterday|today|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|[年月日]",
+# dateparser fills what a string lacks from RELATIVE_BASE ("5" -> the 5th of this
+# month, "June" -> today's day in June): only strings with a date word or three
+# numbers go to it, and absolute ones must name a day and a month.
+_FALLBACK_WORD_RE = re.compile(
+    r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ago|yesterday|today)|[年月日]",
     re.I,
 )
-_HAS_TIME_RE = re.compile(r"\d[:.]\d\d|\d\s*[ap]\.?m|時|ago|now|hour|minute|second|\bat\b", re.I)
+_WEEKDAY_RE = re.compile(r"(?<![a-z])(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?(?![a-z])"
+                         r"|[月火水木金土日]曜", re.I)
+_DIGITS_RE = re.compile(r"\d+")
+_HAS_TIME_RE = re.compile(r"(?<![\d.:])\d{1,2}[:.]\d{2}(?![\d.])|\d\s*[ap]\.?m|時|ago|now|hour|minute|second|\bat\b", re.I)
 
 
 # --------------------------------------------------------------------------- results
@@ -418,6 +423,11 @@ _REL_UNITS = (("s", "second"), ("mi", "minute"), ("h", "hour"), ("d", "day"), ("
               ("mo", "month"), ("y", "year"))
 
 
+def _read(raw: str) -> _Parsed | None:
+    """_analyse on a bounded prefix (a page body passed by mistake must not fill the cache)."""
+    return _analyse(raw if len(raw) <= 4 * MAX_TEXT else raw[: 4 * MAX_TEXT])
+
+
 def _rel_parts(m: re.Match) -> tuple[int, str]:
     """(n, unit) of "2 hours ago", "an hour ago", "yesterday", "just now"."""
     rel = m["rel"].lower()
@@ -434,18 +444,13 @@ def _rel_parts(m: re.Match) -> tuple[int, str]:
 def _month_day(text: str) -> tuple[int, int, int | None, int, int | None] | None:
     """(month, day, hour, minute, offset) of a yearless "June 28", "Jan. 21", "28 June",
     "June 27 at 5pm"; hour None when no clock time is given."""
-    m = _YEARLESS_MD_RE.search(text)
-    if m:
-        mo, d = _month(m["mon"]), int(m["d"])
-        t = _from_time_groups(m, 2000, mo, d, "dateline")  # 2000: leap year, Feb 29 allowed
-        if t.kind == "dt":
-            return mo, d, t.H, t.M, t.offset
-        return mo, d, None, 0, None
-    m = _YEARLESS_DM_RE.search(text)
+    m = _YEARLESS_MD_RE.search(text) or _YEARLESS_DM_RE.search(text)
     if not m:
         return None
     mo, d = _month(m["mon"]), int(m["d"])
-    _check_day(2000, mo, d)
+    t = _from_time_groups(m, 2000, mo, d, "dateline")  # 2000: leap year, Feb 29 allowed
+    if t.kind == "dt":
+        return mo, d, t.H, t.M, t.offset
     return mo, d, None, 0, None
 
 
@@ -504,7 +509,7 @@ def _reference_anchor(reference: Any, zone: tzinfo) -> date | None:
         if not isinstance(ref, str):
             continue
         try:
-            p = _analyse(ref)
+            p = _read(ref)
         except (ValueError, KeyError, OverflowError):
             continue
         if p is None:
@@ -624,7 +629,7 @@ def _build(p: _Parsed, ctx: _Ctx) -> datetime | date:
     if p.kind == "clock":
         zone = timezone(timedelta(minutes=p.offset)) if p.offset is not None else ctx.zone
         if ctx.dateline_date:
-            day_p = _analyse(ctx.dateline_date)
+            day_p = _read(ctx.dateline_date)
             if day_p is not None and day_p.kind in ("md", "day", "dt"):
                 day_v = _build(day_p, ctx._replace(dateline_date=None))
                 day = day_v.date() if isinstance(day_v, datetime) else day_v
@@ -659,27 +664,30 @@ def _format(value: datetime | date, ctx: _Ctx, own_offset: bool) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _dateparser_for(languages: tuple[str, ...], zone_name: str, base_naive: datetime):
+def _dateparser_for(languages: tuple[str, ...], zone_name: str, base_naive: datetime, weekday: bool):
     from dateparser.date import DateDataParser  # lazy: heavy import
 
-    return DateDataParser(
-        languages=list(languages),
-        settings={
-            "PREFER_DATES_FROM": "past",
-            "RELATIVE_BASE": base_naive,
-            "RETURN_AS_TIMEZONE_AWARE": True,
-            "TIMEZONE": zone_name,
-        },
-    )
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": base_naive,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TIMEZONE": zone_name,
+    }
+    if not weekday:  # "Sunday at 5pm" names no day of month; anything else must
+        settings["REQUIRE_PARTS"] = ["day", "month"]
+    return DateDataParser(languages=list(languages), settings=settings)
 
 
 def _fallback(text: str, ctx: _Ctx) -> datetime | date | None:
     text = _normalise(text)
-    if not text or len(text) > MAX_FALLBACK_TEXT or not _FALLBACK_HINT_RE.search(text):
+    if not text or len(text) > MAX_FALLBACK_TEXT:
+        return None
+    weekday = bool(_WEEKDAY_RE.search(text))
+    if not (weekday or _FALLBACK_WORD_RE.search(text) or len(_DIGITS_RE.findall(text)) >= 3):
         return None
     base_naive = ctx.base.astimezone(ctx.zone).replace(tzinfo=None, microsecond=0)
     try:
-        parser = _dateparser_for(SITE_LANGUAGES.get(ctx.site, ("en",)), ctx.zone_name, base_naive)
+        parser = _dateparser_for(SITE_LANGUAGES.get(ctx.site, ("en",)), ctx.zone_name, base_naive, weekday)
         data = parser.get_date_data(text)
     except Exception:
         return None
@@ -704,7 +712,7 @@ def _parse_one(raw: Any, ctx: _Ctx) -> tuple[str | None, str | None, str]:
         return None, None, "empty"
     try:
         try:
-            p = _analyse(raw)
+            p = _read(raw)
         except (ValueError, KeyError, OverflowError):
             return None, None, "impossible"
         if p is not None:

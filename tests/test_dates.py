@@ -285,6 +285,27 @@ def test_dateparser_is_only_a_fallback():
     assert (slow.value, slow.method) == ("2025-06-22T17:00:00+00:00", "dateparser")
 
 
+@pytest.mark.parametrize("raw", ["5", "12", "2025", "June", "May", "Mar 2025", "1/2", "3.5", "2025-06", "Page 2"])
+def test_fallback_refuses_partial_dates(raw):
+    # dateparser would fill the missing day/month/year from fetched_at ("5" -> 5 June)
+    assert parse_date(raw, site="conversation", fetched_at=F1) is None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("Monday", "2025-06-23"),  # the Monday before Saturday 28 June
+    ("27.06.2025", "2025-06-27"),  # no clock time in it: a day
+    ("27 June, 5pm", "2025-06-27T17:00:00+00:00"),
+    ("Friday, June 27th 2025 at 5:30 p.m.", "2025-06-27T17:30:00+00:00"),
+])
+def test_less_common_forms(raw, expected):
+    assert parse_date(raw, site="conversation", fetched_at=F1) == expected
+
+
+def test_long_text_is_bounded_and_still_read():
+    raw = "Jun 27, 2025 18:40 (JST) " + "body text " * 100_000
+    assert parse_date(raw, site="jiji", fetched_at=FJ) == "2025-06-27T18:40:00+09:00"
+
+
 # --- pipeline --------------------------------------------------------------------------------------
 
 

@@ -500,19 +500,30 @@ def block_texts(node) -> list[str]:
     return out
 
 
-def trafilatura_paragraphs(html: str) -> list[str]:
-    """Main-content paragraphs by trafilatura (imported lazily); [] when absent or failing."""
+def trafilatura_document(html: str) -> dict[str, Any]:
+    """Main content and metadata by trafilatura (imported lazily): {'paragraphs', 'date', 'author',
+    'title', 'sitename'}; empty values when trafilatura is absent or fails."""
+    out: dict[str, Any] = {"paragraphs": [], "date": None, "author": None, "title": None, "sitename": None}
     try:
         import trafilatura  # noqa: PLC0415 - heavy import, only for unknown layouts
     except ImportError:  # pragma: no cover - it is a project dependency
         logger.warning("trafilatura is not installed; generic body fallback only")
-        return []
+        return out
     try:
-        text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+        doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
+                                          favor_precision=True, with_metadata=True)
     except Exception as exc:  # noqa: BLE001 - a library failure never loses the page
         logger.warning("trafilatura failed: %r", exc)
-        return []
-    return [p for p in (clean(x) for x in (text or "").split("\n")) if p]
+        return out
+    if doc is None:
+        return out
+    get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
+    text = get("text") or ""
+    out["paragraphs"] = [p for p in (clean(x) for x in text.split("\n")) if p]
+    for key in ("date", "author", "title", "sitename"):
+        value = get(key)
+        out[key] = clean(value) if isinstance(value, str) else None
+    return out
 
 
 def _ld_body_paragraphs(ld: dict) -> list[str]:
@@ -534,6 +545,10 @@ def dateline_of(paragraphs: list[str]) -> tuple[str | None, str | None]:
 # =====================================================================================
 # Page variants
 # =====================================================================================
+#: Figures of the article (not in navigation, asides, footers, astro props copies or templates).
+FIGURE_XPATH = "//figure[not(ancestor::nav or ancestor::aside or ancestor::footer or ancestor::header or ancestor::template)]"
+
+
 class RepublisherPage(ArticlePage):
     """Generic republisher page (any site): the fallback for layouts nobody wrote selectors for.
 
@@ -569,7 +584,7 @@ class RepublisherPage(ArticlePage):
             paras = block_texts(node) if node is not None else []
             self.body_layer = "selector"
         if not paras:
-            paras = trafilatura_paragraphs(self.sel.get())
+            paras = self.trafilatura["paragraphs"]
             self.body_layer = "trafilatura"
         if not paras:
             paras = generic.body_paragraphs(self.sel)
@@ -577,6 +592,11 @@ class RepublisherPage(ArticlePage):
         if not paras:
             self.body_layer = None
         return paras
+
+    @cached_property
+    def trafilatura(self) -> dict[str, Any]:
+        """trafilatura's reading of the page (computed only when a layer needs it)."""
+        return trafilatura_document(self.sel.get())
 
     @cached_property
     def cleaned(self) -> Cleaned:
@@ -635,7 +655,10 @@ class RepublisherPage(ArticlePage):
         for name, raw, url in found:
             if name.casefold() == site.casefold() or any(attr.names_match(a.name, name) for a in out):
                 continue
-            out.append(Author(name=name, name_raw=raw, url=url))
+            # a printed string naming several people is not kept as each one's name_raw: the
+            # attribution pipeline re-splits name_raw and would fold the people into one
+            shared = sum(1 for _, r, _ in found if r == raw) > 1
+            out.append(Author(name=name, name_raw=name if shared else raw, url=url))
         return out
 
     def authors(self) -> list[Author]:
@@ -656,7 +679,9 @@ class RepublisherPage(ArticlePage):
         return out
 
     def publisher(self) -> str | None:
-        return first(self.meta("og:site_name"), ld_text(self.ld.get("publisher")), publisher_from_host(self.url))
+        """og:site_name, JSON-LD publisher, else the host prettified; known names canonical."""
+        name = first(self.meta("og:site_name"), ld_text(self.ld.get("publisher")), publisher_from_host(self.url))
+        return attr.canonical_agency(name) or name if name else None
 
     def original_publisher(self) -> str | None:
         return self.origin.publisher if self.origin else None
@@ -673,6 +698,9 @@ class RepublisherPage(ArticlePage):
     def story_id(self) -> str | None:
         return self.origin.story_id if self.origin else None
 
+    def date_published_raw(self) -> str | None:
+        return first(super().date_published_raw(), self.trafilatura["date"])
+
     def dateline(self) -> str | None:
         return dateline_of(self.cleaned.paragraphs)[0]
 
@@ -684,14 +712,16 @@ class RepublisherPage(ArticlePage):
         out: list[Image] = []
         seen: set[str] = set()
         node = self.content_node()
+        root = self.sel.xpath("/*")
+        for fig in self.sel.xpath(FIGURE_XPATH):
+            if root and _inside_chrome(fig, root[0]):
+                continue
+            url = self.absolute(fig.xpath(".//img/@src | .//img/@data-src").get())
+            caption, credit, license_ = attr.split_caption_credit(node_text(fig.xpath(".//figcaption")[0]) if fig.xpath(".//figcaption") else None)
+            if url and url not in seen:
+                seen.add(url)
+                out.append(Image(url=url, caption=caption, credit=credit, license=license_))
         if node is not None:
-            for fig in node.xpath(".//figure"):
-                url = self.absolute(fig.xpath(".//img/@src | .//img/@data-src").get())
-                cap = clean(" ".join(fig.xpath(".//figcaption//text()").getall()))
-                caption, credit, license_ = attr.split_caption_credit(cap)
-                if url and url not in seen:
-                    seen.add(url)
-                    out.append(Image(url=url, caption=caption, credit=credit, license=license_))
             loose = [self.absolute(u) for u in node.xpath(".//img[not(ancestor::figure)]/@src").getall()]
             loose = [u for u in loose if u and not COUNTER_RE.search(u) and u not in seen]
             for i, (caption, credit) in enumerate(self.cleaned.captions):
@@ -718,6 +748,8 @@ class RepublisherPage(ArticlePage):
             h["dateline_date"] = date
         if self.origin:
             h["origin_evidence"] = list(self.origin.evidence)
+            if "read-full-article-link" in self.origin.evidence:
+                h["extract"] = True  # the first paragraphs only; the original has the rest
             if self.origin.credit:
                 h["credit"] = self.origin.credit
         byline = self.byline()

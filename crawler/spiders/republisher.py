@@ -76,14 +76,23 @@ class RepublisherSpider(NewsSpider):
             if self.host(url).removeprefix("www.") == own:
                 yield url
 
+    def parse_listing(self, response: TextResponse):
+        """A seed page that is not recognisably an article: follow its same-host article links;
+        with none, it is read as an article after all (unknown sites often lack og:type)."""
+        requests = list(super().parse_listing(response))
+        if requests:
+            yield from requests
+        else:
+            yield from self.parse_article(response)
+
     def enrich_from_entry(self, item: Article, entry: FeedEntry) -> None:
         """Japan Today-style feed entries: 'Section › Title', mojibake, teaser, +0900 dates."""
         super().enrich_from_entry(item, entry)
         section, title = split_feed_title(entry.title)
         if not item.headline and title:
             item.headline = title
-        if not item.section and section:
-            item.section = section
+        if not item.section:
+            item.section = section or (clean(entry.categories[0]) if entry.categories else None)
         if not item.description and entry.summary:
             item.description = clean(fix_mojibake(entry.summary))
         if entry.title:

@@ -26,6 +26,7 @@ Decisions (also in docs/kyodo.md):
 from __future__ import annotations
 
 import copy
+from functools import cached_property
 import hashlib
 import logging
 import re
@@ -437,14 +438,14 @@ class KyodoMixin(ArticlePage):
                     return line
         return None
 
-    def _credit(self) -> CreditLine | None:
-        if not hasattr(self, "_credit_cache"):
-            try:
-                self._credit_cache = self.credit_line()
-            except Exception as exc:  # noqa: BLE001
-                logger.warning("kyodo: credit line unreadable on %s: %r", self.url, exc)
-                self._credit_cache = None
-        return self._credit_cache
+    @cached_property
+    def credit(self) -> CreditLine | None:
+        """The page's credit line, read once (None when absent or unreadable)."""
+        try:
+            return self.credit_line()
+        except Exception as exc:  # noqa: BLE001 - a broken credit line never loses the page
+            logger.warning("kyodo: credit line unreadable on %s: %r", self.url, exc)
+            return None
 
     # ------------------------------------------------------------ headline / description
     def headline(self) -> str | None:
@@ -483,39 +484,38 @@ class KyodoMixin(ArticlePage):
                 return blocks
         return generic.body_paragraphs(self.sel)
 
-    def _blocks(self) -> list[str]:
+    @cached_property
+    def blocks(self) -> list[str]:
         """Raw blocks, credit-line prefix and ``==Kyodo`` end mark removed (separators kept)."""
-        if not hasattr(self, "_blocks_cache"):
-            blocks = normalise_blocks(self.raw_blocks())
-            # nothing after the (last) ==Kyodo end mark or a "Related coverage:" head is body
-            marks = [i for i, b in enumerate(blocks) if b != SEP and END_MARK_RE.search(b)]
-            if marks:
-                blocks = blocks[: marks[-1] + 1]
-            for i, b in enumerate(blocks):
-                if RELATED_RE.match(b):
-                    blocks = blocks[:i]
-                    break
-            if blocks and blocks[0] != SEP:
-                credit, rest = strip_credit_prefix(blocks[0])
-                if credit:
-                    blocks = [rest, *blocks[1:]]
-            blocks = [b if b == SEP else strip_end_mark(b) for b in blocks]
-            blocks = [b for b in blocks if b]
-            while blocks and blocks[-1] == SEP:
-                blocks.pop()
-            self._blocks_cache = blocks
-        return self._blocks_cache
+        blocks = normalise_blocks(self.raw_blocks())
+        # nothing after the (last) ==Kyodo end mark or a "Related coverage:" head is body
+        marks = [i for i, b in enumerate(blocks) if b != SEP and END_MARK_RE.search(b)]
+        if marks:
+            blocks = blocks[: marks[-1] + 1]
+        for i, b in enumerate(blocks):
+            if RELATED_RE.match(b):
+                blocks = blocks[:i]
+                break
+        if blocks and blocks[0] != SEP:
+            credit, rest = strip_credit_prefix(blocks[0])
+            if credit:
+                blocks = [rest, *blocks[1:]]
+        blocks = [b if b == SEP else strip_end_mark(b) for b in blocks]
+        blocks = [b for b in blocks if b]
+        while blocks and blocks[-1] == SEP:
+            blocks.pop()
+        return blocks
 
     def is_digest(self) -> bool:
         head = first(ld_text(self.ld.get("headline")), self.meta("og:title"), self.site_headline(),
                      generic.headline(self.sel)) or ""
         if DIGEST_TITLE_RE.search(head):
             return True
-        blocks = self._blocks()
+        blocks = self.blocks
         return bool(blocks and DIGEST_INTRO_RE.search(blocks[0]) and SEP in blocks)
 
     def body(self) -> str | None:
-        blocks = [b for b in self._blocks() if b != SEP]
+        blocks = [b for b in self.blocks if b != SEP]
         if not blocks:
             return None
         if not self.is_digest():
@@ -526,7 +526,7 @@ class KyodoMixin(ArticlePage):
     def dateline(self) -> str | None:
         if self.is_digest():
             return None
-        blocks = [b for b in self._blocks() if b != SEP]
+        blocks = [b for b in self.blocks if b != SEP]
         return split_dateline(blocks[0])[0] if blocks else None
 
     # ------------------------------------------------------------ people, sections
@@ -556,7 +556,7 @@ class KyodoMixin(ArticlePage):
         return None
 
     def section(self) -> str | None:
-        credit = self._credit()
+        credit = self.credit
         sec = credit.section if credit else None
         if not sec:
             sec = first(*[s for s in (ld_text(x) for x in ld_list(self.ld.get("articleSection"))) if s and s.lower() != "all"])
@@ -570,7 +570,7 @@ class KyodoMixin(ArticlePage):
         return []
 
     def tags(self) -> list[str]:
-        credit = self._credit()
+        credit = self.credit
         tags = list(credit.tags) if credit else []
         if not tags:
             tags = [t for t in self.site_categories() if t.lower() != "all"]
@@ -584,14 +584,14 @@ class KyodoMixin(ArticlePage):
         raw = super().date_published_raw()
         if raw:
             return raw
-        credit = self._credit()
+        credit = self.credit
         if credit:
             return credit.text
         return first(*self.visible_dates())
 
     def date_published_candidates(self) -> list[str]:
         cands = super().date_published_candidates()
-        credit = self._credit()
+        credit = self.credit
         if credit:
             cands.append(credit.text)
         cands += self.visible_dates()
@@ -655,7 +655,7 @@ class KyodoMixin(ArticlePage):
         byline = self.byline()
         if byline:
             h["byline"] = byline
-        credit = self._credit()
+        credit = self.credit
         if credit:
             h["credit_line"] = credit.text
         return h
@@ -664,7 +664,7 @@ class KyodoMixin(ArticlePage):
     def extra_items(self, article: Article) -> list[Article]:
         if not self.is_digest():
             return []
-        _, briefs = split_digest(self._blocks())
+        _, briefs = split_digest(self.blocks)
         if not briefs:
             logger.warning("kyodo: digest %s has no separated entries", self.url)
             return []

@@ -56,6 +56,7 @@ SITE_ZONES: dict[str, str] = {
     "japantimes": "Asia/Tokyo",
     "republisher": "UTC",
 }
+KYODO_ZONE = "Asia/Tokyo"
 #: Sites whose values are always expressed in the page zone (JST).
 LOCAL_OUTPUT_SITES = frozenset({"kyodo", "jiji", "japantimes"})
 #: dateparser languages per site (fixed: no language detection).
@@ -605,20 +606,17 @@ def _build(p: _Parsed, ctx: _Ctx) -> datetime | date:
         value = _rel_value(p.n, p.unit, base_local)
         return value.replace(microsecond=0) if isinstance(value, datetime) else value
     if p.kind == "kyodo":
-        # The relative part picks the day (nearest to the approximate instant),
-        # the clock time (JST) wins.
-        approx = _rel_value(p.n, p.unit, base_local)
+        # Kyodo prints its clock in JST whoever shows the line (Kyodo, an
+        # aggregator). The relative part picks the day nearest to the approximate
+        # instant; the clock time wins.
+        jst = _zone(KYODO_ZONE)
+        now_jst = ctx.base.astimezone(jst)
+        approx = _rel_value(p.n, p.unit, now_jst)
         if not isinstance(approx, datetime):
-            approx = datetime(approx.year, approx.month, approx.day, base_local.hour,
-                              base_local.minute, tzinfo=ctx.zone)
-        best = None
-        for delta in (-1, 0, 1):
-            day = approx.date() + timedelta(days=delta)
-            cand = datetime(day.year, day.month, day.day, p.H or 0, p.M, tzinfo=ctx.zone)
-            gap = abs((cand - approx).total_seconds())
-            if best is None or gap < best[0]:
-                best = (gap, cand)
-        return best[1]
+            approx = datetime(approx.year, approx.month, approx.day, now_jst.hour, now_jst.minute, tzinfo=jst)
+        cands = [datetime(d.year, d.month, d.day, p.H or 0, p.M, tzinfo=jst)
+                 for d in (approx.date() + timedelta(days=k) for k in (-1, 0, 1))]
+        return min(cands, key=lambda c: abs((c - approx).total_seconds()))
     if p.kind == "md":
         anchor = _reference_anchor(ctx.reference, ctx.zone) or base_local.date()
         year = _nearest_year(p.mo, p.d, anchor)
@@ -717,7 +715,7 @@ def _parse_one(raw: Any, ctx: _Ctx) -> tuple[str | None, str | None, str]:
             return None, None, "impossible"
         if p is not None:
             value = _build(p, ctx)
-            own = p.kind in ("dt", "md", "clock") and p.offset is not None
+            own = p.kind == "kyodo" or (p.kind in ("dt", "md", "clock") and p.offset is not None)
             return _format(value, ctx, own), p.method, "ok"
         value = _fallback(raw, ctx)
         if value is None:

@@ -99,6 +99,9 @@ CASES = [
     ("1 hour ago - 00:05", "kyodo", LATE, {}, "2025-06-29T00:05:00+09:00"),
     ("yesterday - 23:30", "kyodo", F1, {}, "2025-06-27T23:30:00+09:00"),
     ("10 hours ago - 08:00", "kyodo", "2025-06-28T08:00:00Z", {}, "2025-06-28T08:00:00+09:00"),
+    # the same line copied by an aggregator: still a JST clock
+    ("KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World", "republisher", F1, {}, "2025-06-28T15:00:00+09:00"),
+    ("KYODO NEWS - 3 hours ago - 22:10 | All, Japan", "republisher", LATE, {}, "2025-06-28T22:10:00+09:00"),
     # --- Jiji datelines (day only, year inferred) ---------------------------------------------
     ("Tokyo, June 28 (Jiji Press)--", "jiji", F1, {}, "2025-06-28"),
     ("Tokyo, Jan. 21", "jiji", "2025-01-22T03:00:00Z", {}, "2025-01-21"),

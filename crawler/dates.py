@@ -81,14 +81,16 @@ MAX_FALLBACK_TEXT = 80
 # Fixed offsets (minutes) of the zone abbreviations the sources print.  The
 # Conversation editions: uk GMT/BST, africa SAST/WAT/CAT/EAT, au AEST/AEDT/ACST/
 # ACDT/AWST, nz NZST/NZDT, us/ca EST/EDT/CST/CDT/MST/MDT/PST/PDT, fr/es CET/CEST,
-# id WIB; plus JST/KST/HKT/SGT for the Japanese sources and wires.
+# id WIB; plus JST/KST/HKT/SGT for the Japanese sources and wires.  Ambiguous
+# names: CST/EST are the US ones (as the us/ca editions print them); IST (India
+# or Ireland) is left out.
 ZONE_ABBREVIATIONS: dict[str, int] = {
     "UTC": 0, "UT": 0, "GMT": 0, "Z": 0, "WET": 0,
-    "BST": 60, "IST": 60, "WEST": 60, "CET": 60, "WAT": 60,
+    "BST": 60, "WEST": 60, "CET": 60, "WAT": 60,
     "CEST": 120, "EET": 120, "SAST": 120, "CAT": 120,
     "EEST": 180, "EAT": 180, "MSK": 180,
     "WIB": 420, "ICT": 420,
-    "AWST": 480, "HKT": 480, "SGT": 480, "PHT": 480, "CST_CN": 480,
+    "AWST": 480, "HKT": 480, "SGT": 480, "PHT": 480,
     "JST": 540, "KST": 540,
     "ACST": 570, "ACDT": 630,
     "AEST": 600, "AEDT": 660,
@@ -97,7 +99,6 @@ ZONE_ABBREVIATIONS: dict[str, int] = {
     "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
     "AKST": -540, "AKDT": -480, "HST": -600,
 }
-ZONE_ABBREVIATIONS.pop("CST_CN")
 
 MONTHS: dict[str, int] = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,

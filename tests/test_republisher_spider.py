@@ -1,0 +1,60 @@
+"""The republisher spider's glue: feed seeds from settings, feed titles, shallow discovery."""
+from __future__ import annotations
+
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.extract.feeds import FeedEntry
+from crawler.items import Article
+from crawler.spiders.republisher import DEFAULT_FEEDS, RepublisherSpider, split_feed_title
+
+
+def spider(settings: dict | None = None, **kwargs) -> RepublisherSpider:
+    crawler = get_crawler(RepublisherSpider, settings_dict=settings or {})
+    return RepublisherSpider.from_crawler(crawler, **kwargs)
+
+
+def test_default_feeds_and_the_setting():
+    assert spider().seed_urls() == DEFAULT_FEEDS == ["https://japantoday.com/feed", "https://www.nippon.com/en/economy/feed/"]
+    assert spider({"REPUBLISHER_FEEDS": "https://a.example/feed,https://b.example/rss"}).seed_urls() == [
+        "https://a.example/feed", "https://b.example/rss"]
+    assert spider(url="https://c.example/x").seed_urls() == ["https://c.example/x"]
+
+
+def test_no_allowed_domains():
+    assert not getattr(RepublisherSpider, "allowed_domains", None)
+
+
+def test_split_feed_title():
+    assert split_feed_title("National \u00e2\u20ac\u00ba Publisher ordered to suspend book") == ("National", "Publisher ordered to suspend book")
+    assert split_feed_title("Lifestyle › Tokyo's bathhouses") == ("Lifestyle", "Tokyo's bathhouses")
+    assert split_feed_title("No section here") == (None, "No section here")
+    assert split_feed_title(None) == (None, None)
+
+
+def test_enrich_from_entry_fills_only_what_the_page_lacks():
+    s = spider()
+    item = Article(url="https://japantoday.com/category/national/x", headline="Page headline")
+    entry = FeedEntry(link=item.url, title="National \u00e2\u20ac\u00ba Feed title", summary="Teaser \u00e2\u20ac\u00a6",
+                      published="Fri, 18 Sep 2026 06:42:00 +0900")
+    s.enrich_from_entry(item, entry)
+    assert (item.headline, item.section, item.description, item.date_published_raw) == (
+        "Page headline", "National", "Teaser …", "Fri, 18 Sep 2026 06:42:00 +0900")
+
+
+def test_a_feed_entry_without_its_page_gives_no_item():
+    assert spider().item_from_entry(FeedEntry(link="https://japantoday.com/x", title="T", summary="S"), None) is None
+
+
+LISTING = b"""<html><body><a href="/en/article/5c1e0a9f3b7d4e2a8f6c9b1d0e4a7f32">one</a>
+<a href="https://other.example/en/article/5c1e0a9f3b7d4e2a8f6c9b1d0e4a7f33">offsite</a>
+<a href="/en/about">about</a></body></html>"""
+
+
+def test_listing_links_only_from_seed_pages_and_same_host():
+    s = spider()
+    url = "https://www.daily8.com/en/hashtag/KYODONEWS"
+    seed = HtmlResponse(url, body=LISTING, request=Request(url, meta={"seed": True}))
+    assert list(s.listing_links(seed)) == ["https://www.daily8.com/en/article/5c1e0a9f3b7d4e2a8f6c9b1d0e4a7f32"]
+    hop = HtmlResponse(url, body=LISTING, request=Request(url))
+    assert list(s.listing_links(hop)) == []

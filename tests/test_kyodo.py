@@ -46,7 +46,12 @@ def test_credit_line_with_date_instead_of_age_and_link_categories_win():
     assert line.categories == ["All", "Science"] and line.section == "Science"
 
 
-@pytest.mark.parametrize("text", [None, "", "KYODO NEWS", "Kyodo News Digest: June 28, 2025", "TOKYO - 15:00 | All"])
+def test_credit_line_without_clock_time():
+    line = parse_credit_line("KYODO NEWS - 3 days ago | All, Sports")
+    assert (line.age, line.clock, line.section) == ("3 days ago", None, "Sports")
+
+
+@pytest.mark.parametrize("text", [None, "", "KYODO NEWS", "KYODO NEWS - | All, Japan", "Kyodo News Digest: June 28, 2025", "TOKYO - 15:00 | All"])
 def test_not_a_credit_line(text):
     assert parse_credit_line(text) is None
 
@@ -89,6 +94,9 @@ def test_end_mark_and_title_suffix():
     assert strip_title_suffix("Okinawa coral spawning | KYODO NEWS") == "Okinawa coral spawning"
     assert strip_title_suffix("Kanazawa museum extends hours - Kyodo News") == "Kanazawa museum extends hours"
     assert strip_title_suffix("Kyodo News Digest: June 28, 2025") == "Kyodo News Digest: June 28, 2025"
+    assert strip_title_suffix("Quake hits Japan | Kyodo News | Japan's leading news agency") == "Quake hits Japan"
+    assert strip_title_suffix("Quake hits Japan｜KYODO NEWS") == "Quake hits Japan"
+    assert strip_title_suffix("Yen | dollar rate | KYODO NEWS") == "Yen | dollar rate"
 
 
 @pytest.mark.parametrize("caption,text,credit", [

@@ -80,6 +80,12 @@ CREDIT_RE = re.compile(
     r"(?:\s*\|\s*(?P<cats>.*?))?\s*$",
     re.S,
 )
+#: a credit line with no clock time: ``KYODO NEWS - 3 days ago | All, Japan``
+CREDIT_NO_CLOCK_RE = re.compile(
+    r"^\s*(?P<agency>KYODO NEWS)\s*[-–—]\s*(?P<age>[^|]*?(?:\d|\bago\b|yesterday|today)[^|]*?)"
+    r"\s*(?:\|\s*(?P<cats>.*?))?\s*$",
+    re.S | re.I,
+)
 #: a credit line at the start of flattened text (categories end where the text goes on)
 CREDIT_PREFIX_RE = re.compile(r"^\s*KYODO NEWS\s*[-–—]\s*(?:[^|]*?[-–—]\s*)?\d{1,2}:\d{2}\s*(?:\|\s*)?")
 KNOWN_CATEGORIES = (
@@ -125,7 +131,7 @@ class CreditLine:
     text: str
     agency: str
     age: str | None
-    clock: str
+    clock: str | None
     categories: list[str] = field(default_factory=list)
 
     @property
@@ -143,12 +149,15 @@ def parse_credit_line(text: str | None, categories: list[str] | None = None) -> 
     if not text:
         return None
     m = CREDIT_RE.match(text)
+    clock = m.group("clock") if m else None
     if not m:
-        return None
+        m = CREDIT_NO_CLOCK_RE.match(text)
+        if not m:
+            return None
     cats = [c for c in (clean(x) for x in (categories or [])) if c]
     if not cats and m.group("cats"):
         cats = [c for c in (clean(x) for x in m.group("cats").split(",")) if c]
-    return CreditLine(text=text, agency=m.group("agency"), age=clean(m.group("age")), clock=m.group("clock"),
+    return CreditLine(text=text, agency=m.group("agency"), age=clean(m.group("age")), clock=clock,
                       categories=cats)
 
 
@@ -221,10 +230,19 @@ def split_caption_credit(caption: str | None) -> tuple[str | None, str | None]:
     return (clean(text), "; ".join(credits) if credits else None)
 
 
+PLACEHOLDER_IMG_RE = re.compile(r"(?:loading|blank|spacer|dummy|noimage)[^/]*\.(?:gif|png|svg)$", re.I)
+_TITLE_PARTS_RE = re.compile(r"\s+[|｜]\s+|\s*｜\s*")
+
+
 def strip_title_suffix(title: str | None) -> str | None:
+    """Drop the site name from a title: ``" | KYODO NEWS"``, ``" - Kyodo News"``, and trailing
+    ``" | …"`` segments that name Kyodo (``"… | Kyodo News | Japan's news agency"``)."""
     if not title:
         return None
-    return clean(TITLE_SUFFIX_RE.sub("", title))
+    parts = _TITLE_PARTS_RE.split(title)
+    while len(parts) > 1 and re.search(r"kyodo|news agency", parts[-1], re.I):
+        parts.pop()
+    return clean(TITLE_SUFFIX_RE.sub("", " | ".join(parts)))
 
 
 VISIBLE_DATE_RE = re.compile(
@@ -717,14 +735,17 @@ class KyodoPlus2017(KyodoMixin):
         return self.css_texts("p.credit a")
 
     def site_images(self) -> list[Image]:
-        out = []
-        for pic in self.sel.css("div.mainpic"):
+        """``div.mainpic`` (lazy ``data-src``) and photos inside the body, caption credits split."""
+        out: list[Image] = []
+        seen: set[str | None] = set()
+        for pic in self.sel.css("div.mainpic, div.article-body figure, div.article-body div.photo, div.article-body div.pic"):
             img = pic.css("img")
             if not img:
                 continue
             src = first(img[0].attrib.get("data-src"), img[0].attrib.get("data-original"), img[0].attrib.get("src"))
-            if not src or src.startswith("data:"):
+            if not src or src.startswith("data:") or PLACEHOLDER_IMG_RE.search(src) or self.absolute(src) in seen:
                 continue
+            seen.add(self.absolute(src))
             cap_text = first(
                 clean(" ".join(pic.css("figcaption ::text, p ::text, span.caption ::text, div.caption ::text").getall())),
                 clean(img[0].attrib.get("alt")),

@@ -339,3 +339,14 @@ def test_visible_date_is_the_last_resort_for_the_published_date():
     assert art.date_published_raw == "Sep 19, 2025 08:45 JST"
     assert art.dateline == "SENDAI, Japan" and art.headline == "Quake hits northern Japan"
     assert art.item_id == "kyodo:90001"
+
+
+def test_jsonld_article_body_when_the_page_has_no_paragraphs():
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rail line reopens",'
+            ' "datePublished": "2025-09-20T10:00:00+09:00", "articleBody": "NIIGATA, Japan - A rail line reopened Saturday.\\n\\n'
+            'Services had been suspended since July. ==Kyodo"}</script></head>'
+            '<body><div class="c-body">NIIGATA, Japan - A rail line reopened Saturday.<br><br>Services had been suspended.</div></body></html>')
+    art = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/90002").article()
+    assert art.dateline == "NIIGATA, Japan"
+    assert art.body == "A rail line reopened Saturday.\n\nServices had been suspended since July."
+    assert art.date_published_raw == "2025-09-20T10:00:00+09:00"

@@ -500,6 +500,9 @@ class KyodoMixin(ArticlePage):
             blocks = container_blocks(node)
             if blocks:
                 return blocks
+        ld_body = self.ld.get("articleBody")
+        if isinstance(ld_body, str) and ld_body.strip():
+            return [b for b in (clean(x) for x in re.split(r"\n\s*\n|\r?\n", ld_body)) if b]
         return generic.body_paragraphs(self.sel)
 
     @cached_property

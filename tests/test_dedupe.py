@@ -1,6 +1,7 @@
 """Pure dedupe logic: normalisation, fingerprints, the story index (no Scrapy)."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -223,3 +224,18 @@ def test_eval_set_meets_targets_in_every_order():
     assert passes(full), (full["forward"]["missed"], full["forward"]["wrong"], full["orders_agree"])
     text = evaluate(text_only=True, shuffles=3)
     assert passes(text), (text["forward"]["missed"], text["forward"]["wrong"])
+
+
+def test_cli_prints_aliases_of_merged_stories(tmp_path, capsys):
+    from crawler.dedupe.__main__ import main
+    store = SQLiteStoryStore(tmp_path / "dedupe.sqlite")
+    ix = StoryIndex(store)
+    x = ix.assign("x", STORY, None, ["kyodo:x"])
+    z = ix.assign("z", OTHER, None, ["jiji:z"])
+    ix.assign("y", "filler words", None, ["kyodo:x", "jiji:z"])
+    store.close()
+    assert main(["aliases", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == json.dumps({"story_id": z.story_id, "now": x.story_id})
+    assert main(["resolve", str(tmp_path), "jiji:z"]) == 0
+    assert json.loads(capsys.readouterr().out)["now"] == x.story_id
+    assert main(["aliases", str(tmp_path / "missing")]) == 1

@@ -47,6 +47,10 @@ _BODY_TEMPLATE = MinHash(num_perm=BODY_PERM, seed=SEED, scheme="affine32")
 _LEAD_TEMPLATE = MinHash(num_perm=LEAD_PERM, seed=SEED + 1, scheme="affine32")
 
 
+#: word -> crc32 (odd, so never 0): a bounded cache, words repeat across a corpus
+_WORD_HASHES: dict[str, int] = {}
+
+
 def _identity(x):
     return x
 
@@ -55,7 +59,11 @@ def shingle_hashes(tokens: list[str], k: int = SHINGLE) -> np.ndarray:
     """32-bit hashes of the word k-shingles, in text order (uint32 array; may repeat)."""
     if not tokens:
         return np.zeros(0, dtype=np.uint32)
-    wh = np.fromiter((zlib.crc32(w.encode()) for w in tokens), dtype=np.uint64, count=len(tokens))
+    cache = _WORD_HASHES
+    if len(cache) > 500_000:
+        cache.clear()
+    wh = np.fromiter((cache.get(w) or cache.setdefault(w, zlib.crc32(w.encode()) | 1) for w in tokens),
+                     dtype=np.uint64, count=len(tokens))
     if len(tokens) < k:
         k = len(tokens)
     n = len(tokens) - k + 1

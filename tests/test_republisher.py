@@ -354,3 +354,25 @@ def test_garbled_pages_do_not_raise(html):
 ])
 def test_publisher_from_host(url, name):
     assert publisher_from_host(url) == name
+
+
+def test_seed_text_without_any_markup_goes_through_the_text_layers():
+    """The seed's visible text in bare <div>s (no classes, no metadata): trafilatura finds the
+    text, the clean-up drops the cards and chrome, the byline line and the bio give the author,
+    the printed External Link URL gives the original story."""
+    import html as htmllib
+    lines = [ln for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    doc = (f"<html><head><title>{htmllib.escape(lines[0])}</title></head><body><div id='app'><div>"
+           + "".join(f"<div>{htmllib.escape(ln)}</div>" for ln in lines) + "</div></div></body></html>")
+    url = "https://www.daily8.com/en/article/0123456789abcdef0123456789abcdef"
+    sel = Selector(text=doc)
+    page = choose_page(PAGE_CLASSES, sel, url)(sel, url)
+    art = page.article()
+    assert page.variant == "generic" and art.hints["body_layer"] == "trafilatura"
+    assert art.body.startswith("Japanese Prime Minister Shigeru Ishiba")  # headline and byline lines dropped
+    assert art.body.endswith("Ishiba will face heavy pressure to step down.")
+    for chrome in ("Related Articles", "Kyodo News Digest", "Comments", "Hosei University", "External Link", "Image:"):
+        assert chrome not in art.body, chrome
+    assert (art.story_id, art.original_url, art.copyright) == ("conversation:259694", TC_URL, "© The Conversation")
+    assert [(a.name, a.affiliation) for a in art.authors] == [("Craig Mark", "Hosei University")]
+    assert [(i.url, i.credit) for i in art.images] == [(None, "Haiyun Jiang/Pool via AP")]

@@ -304,7 +304,7 @@ STOP_LINES = re.compile(
 CHROME_LINES = re.compile(
     r"^(?:hashtags|try our ai features|explore what [\w .]+ ai can do for you:?|comments?|no comments yet\.*|"
     r"leave a comment|add a comment|share(?: this(?: article)?)?|advertisement|external link|source:?|"
-    r"#[\w-]+(?:\s+#[\w-]+)*)$",
+    r"#[\w-]+(?:\s+#[\w-]+)*|\d{1,2} (?:minutes?|hours?|days?) ago|just now)$",
     re.I,
 )
 CONVERSATION_BOILERPLATE = re.compile(r"^The Conversation is an independent and (?:not-for-profit|nonprofit) source of news", re.I)
@@ -318,6 +318,7 @@ _SOURCE_LABEL = re.compile(r"^(?:external link|source:?|original article:?)$", r
 COPYRIGHT_LINE = re.compile(
     r"^(?:©|\(c\)|Copyright)\s*(?:\d{4}\s+)?[\w .,&'-]{2,60}$|^\[Copyright [^\]]{2,60}\]$", re.I
 )
+BYLINE_LINE = re.compile(r"^By\s+[A-Z][^.!?]{2,80}$")
 IMAGE_CREDIT_LINE = re.compile(r"^(?:Image|Photo|Photograph|Picture|Credit)\s*:\s*(?P<credit>.{2,150})$", re.I)
 
 
@@ -328,6 +329,7 @@ class Cleaned:
     captions: list[tuple[str, str]] = field(default_factory=list)  # (caption, credit)
     links: list[str] = field(default_factory=list)                  # URL lines after "External Link"/"Source"
     marks: list[str] = field(default_factory=list)                  # credit/copyright lines and end marks cut off
+    byline: str | None = None                                       # a "By A and B" line at the top
     removed: list[str] = field(default_factory=list)
 
 
@@ -361,6 +363,10 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
         if COPYRIGHT_LINE.match(para):
             out.copyright = out.copyright or para
             out.marks.append(para)
+            out.removed.append(para)
+            continue
+        if len(out.paragraphs) < 2 and out.byline is None and BYLINE_LINE.match(para) and attr.split_authors(para):
+            out.byline = para  # text layers (trafilatura) keep the byline as a paragraph
             out.removed.append(para)
             continue
         m = IMAGE_CREDIT_LINE.match(para)
@@ -600,7 +606,11 @@ class RepublisherPage(ArticlePage):
 
     @cached_property
     def cleaned(self) -> Cleaned:
-        return clean_paragraphs(self.raw_paragraphs)
+        paras = list(self.raw_paragraphs)
+        title = clean(self.headline())
+        if paras and title and paras[0].casefold() == title.casefold():
+            paras = paras[1:]  # text layers repeat the headline as the first line
+        return clean_paragraphs(paras)
 
     @cached_property
     def origin(self) -> Origin | None:
@@ -631,7 +641,7 @@ class RepublisherPage(ArticlePage):
             text = self.css_text(query)
             if text:
                 return text
-        return None
+        return self.cleaned.byline
 
     def people(self) -> list[Author]:
         """Authors from JSON-LD (a single Person 'A, B and C' is split), else the byline, else
@@ -721,15 +731,18 @@ class RepublisherPage(ArticlePage):
             if url and url not in seen:
                 seen.add(url)
                 out.append(Image(url=url, caption=caption, credit=credit, license=license_))
+        # flattened "caption" + "Image: X" pairs from the text: paired in order with the content's
+        # loose images; from a text layer (no content node) they keep url None
+        loose: list[str] = []
         if node is not None:
             loose = [self.absolute(u) for u in node.xpath(".//img[not(ancestor::figure)]/@src").getall()]
             loose = [u for u in loose if u and not COUNTER_RE.search(u) and u not in seen]
-            for i, (caption, credit) in enumerate(self.cleaned.captions):
-                url = loose[i] if i < len(loose) else None
-                if url:
-                    seen.add(url)
-                credit, license_ = attr.split_credit_license(credit) if credit else (None, None)
-                out.append(Image(url=url, caption=caption or None, credit=credit, license=license_))
+        for i, (caption, credit) in enumerate(self.cleaned.captions):
+            url = loose[i] if i < len(loose) else None
+            if url:
+                seen.add(url)
+            credit, license_ = attr.split_credit_license(credit) if credit else (None, None)
+            out.append(Image(url=url, caption=caption or None, credit=credit, license=license_))
         lead = [i for i in super().images() if i.url and not COUNTER_RE.search(i.url) and i.url not in seen]
         return lead + out
 

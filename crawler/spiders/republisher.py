@@ -28,7 +28,7 @@ DEFAULT_FEEDS = ["https://japantoday.com/feed", "https://www.nippon.com/en/econo
 #: Article URL shapes of known republishers (used on seed listing pages only).
 ARTICLE_URL_RE = re.compile(
     r"daily8\.com/[a-z]{2}/article/[0-9a-f]{16,}"
-    r"|japantoday\.com/category/[\w-]+/(?:view/)?[\w-]+"
+    r"|japantoday\.com/category/(?:[\w-]+/)+(?:view/)?[\w%'’.]+(?:-[\w%'’.]+){3,}/?$"
     r"|nippon\.com/[a-z]{2}/news/yjj\d{13}"
     r"|dailymaverick\.co\.za/article/\d{4}-\d{2}-\d{2}-[\w-]+"
     r"|/\d{4}/\d{2}/\d{2}/[\w-]{8,}/?$"

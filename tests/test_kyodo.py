@@ -260,6 +260,11 @@ def test_split_digest_without_separators_gives_no_entries():
     assert briefs == [] and intro == ["Just one paragraph.", "And another."]
     intro, briefs = split_digest(["Intro.", SEP, "Headline only"])
     assert briefs[0].headline == "Headline only" and briefs[0].dateline is None and briefs[0].body is None
+    intro, briefs = split_digest(["Intro.", SEP, "OSAKA - No headline here.", "Second paragraph."])
+    assert (briefs[0].headline, briefs[0].dateline) == (None, "OSAKA")
+    assert briefs[0].body == "No headline here.\n\nSecond paragraph."
+    intro, briefs = split_digest(["Intro.", SEP, "Expo closes SEOUL - Flattened text.", "More."])
+    assert (briefs[0].headline, briefs[0].dateline, briefs[0].body) == ("Expo closes", "SEOUL", "Flattened text.\n\nMore.")
 
 
 def test_non_digest_pages_have_no_briefs():

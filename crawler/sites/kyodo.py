@@ -295,11 +295,12 @@ def split_entry(blocks: list[str]) -> Brief | None:
         headline = blocks[0]
         place, lead = split_dateline(blocks[1])
         rest = [lead, *blocks[2:]]
-    elif split_dateline(blocks[0])[0] and len(blocks) == 1:
-        # the dateline may also sit inside the headline block when the entry was flattened
+    elif split_dateline(blocks[0])[0]:
+        # an entry without a headline: it starts with its dateline
         place, lead = split_dateline(blocks[0])
-        rest = [lead]
+        rest = [lead, *blocks[1:]]
     else:
+        # flattened entry: "Headline DATELINE - summary" in one block
         m = DATELINE_IN_TEXT_RE.search(blocks[0], 1)
         if m and len(re.sub(r"[^A-Za-z]", "", m.group("place"))) >= 2:
             headline = clean(blocks[0][: m.start()])

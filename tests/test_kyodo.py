@@ -355,3 +355,15 @@ def test_jsonld_article_body_when_the_page_has_no_paragraphs():
     assert art.dateline == "NIIGATA, Japan"
     assert art.body == "A rail line reopened Saturday.\n\nServices had been suspended since July."
     assert art.date_published_raw == "2025-09-20T10:00:00+09:00"
+
+
+def test_paragraphs_wrapped_one_per_div_are_all_found():
+    paras = [f"Paragraph number {n} of the story, long enough to count as article text in a page." for n in range(1, 6)]
+    html = ("<html><body><nav><p>Home Japan World Sports Business Opinion Video Photos Latest news</p></nav>"
+            "<div class='c-article'><h1>Typhoon nears Okinawa</h1>"
+            + "".join(f"<div class='c-article__para'><p>{'NAHA, Japan - ' if n == 1 else ''}{t}</p></div>" for n, t in enumerate(paras, 1))
+            + "</div><footer><p>Copyright Kyodo News. All rights reserved.</p></footer></body></html>")
+    art = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/90003").article()
+    assert art.dateline == "NAHA, Japan"
+    assert art.body == "\n\n".join(paras)
+    assert art.copyright == "Copyright Kyodo News. All rights reserved."

@@ -388,29 +388,36 @@ def container_blocks(container) -> list[str]:
 _CHROME_TAGS = {"nav", "aside", "footer", "header", "form"}
 
 
+def _chrome_box(el) -> bool:
+    if any(isinstance(a.tag, str) and a.tag.lower() in _CHROME_TAGS for a in [el, *el.iterancestors()]):
+        return True
+    label = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(label.strip() and _SKIP_CLASS_RE.search(label))
+
+
 def best_container(sel: Selector):
-    """The element whose direct ``<p>`` children hold the most text (not inside nav/aside/footer/
-    header/form, and not itself a chrome box); None when the page has no paragraphs."""
-    scores: dict[Any, int] = {}
+    """The element holding the most paragraph text (readability style: a ``<p>`` counts fully
+    for its parent and half for its grandparent, so paragraphs wrapped one per ``<div>`` still
+    find their common container). Elements inside nav/aside/footer/header/form or that are
+    chrome boxes themselves are never chosen; None when the page has no paragraphs."""
+    scores: dict[Any, float] = {}
     nodes: dict[Any, Any] = {}
     for p in sel.xpath("//body//p"):
-        parent = p.xpath("..")
-        if not parent:
+        length = len(clean(" ".join(p.xpath(".//text()").getall())) or "")
+        if not length:
             continue
-        parent = parent[0]
-        el = parent.root
-        if el not in scores:
-            bad = any(isinstance(a.tag, str) and a.tag.lower() in _CHROME_TAGS for a in [el, *el.iterancestors()])
-            label = f"{el.get('class', '')} {el.get('id', '')}"
-            if bad or (label.strip() and _SKIP_CLASS_RE.search(label)):
-                scores[el] = -1
+        for weight, axis in ((1.0, ".."), (0.5, "../..")):
+            up = p.xpath(axis)
+            if not up:
                 continue
-            scores[el] = 0
-            nodes[el] = parent
-        if scores[el] >= 0:
-            scores[el] += len(clean(" ".join(p.xpath(".//text()").getall())) or "")
+            el = up[0].root
+            if el not in scores:
+                scores[el] = -1.0 if _chrome_box(el) or el.tag == "body" else 0.0
+                nodes[el] = up[0]
+            if scores[el] >= 0:
+                scores[el] += weight * length
     best = max((e for e in scores if scores[e] > 0), key=lambda e: scores[e], default=None)
-    return nodes.get(best) if best is not None else None
+    return nodes[best] if best is not None else None
 
 
 # ------------------------------------------------------------------------------ page classes

@@ -367,3 +367,15 @@ def test_paragraphs_wrapped_one_per_div_are_all_found():
     assert art.dateline == "NAHA, Japan"
     assert art.body == "\n\n".join(paras)
     assert art.copyright == "Copyright Kyodo News. All rights reserved."
+
+
+def test_dates_survive_broken_jsonld():
+    html, _, _ = load("plus2017_tokyo")
+    broken = html.replace('"headline":"Japan to expand', '"headline":"Japan "to" expand', 1)
+    assert broken != html
+    page = page_of("plus2017_tokyo", broken)
+    assert page.ld == {}  # the block no longer parses
+    art = page.article()
+    assert art.date_published_raw == "2024-11-14 15:00:00"
+    assert art.date_modified_raw == "2024-11-14 17:32:05"
+    assert art.headline == "Japan to expand subsidies for rural bus routes amid driver shortage"

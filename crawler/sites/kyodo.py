@@ -609,8 +609,20 @@ class KyodoMixin(ArticlePage):
         return tags
 
     # ------------------------------------------------------------ dates
+    def broken_ld_value(self, key: str) -> str | None:
+        """``"key": "value"`` read by regex from a JSON-LD block that is not valid JSON (the
+        Kyodo+ CMS wrote its JSON-LD by template; a stray quote in a headline breaks it)."""
+        if ld_text(self.ld.get(key)):
+            return None
+        for raw in self.sel.xpath('//script[@type="application/ld+json"]/text()').getall():
+            m = re.search(rf'"{key}"\s*:\s*"([^"]{{4,40}})"', raw)
+            if m:
+                return clean(m.group(1))
+        return None
+
     def date_published_raw(self) -> str | None:
-        raw = super().date_published_raw()
+        raw = first(ld_text(self.ld.get("datePublished")), self.broken_ld_value("datePublished"),
+                    super().date_published_raw())
         if raw:
             return raw
         credit = self.credit
@@ -636,6 +648,10 @@ class KyodoMixin(ArticlePage):
             if text and len(text) <= 60 and VISIBLE_DATE_RE.search(text):
                 out.append(text)
         return out
+
+    def date_modified_raw(self) -> str | None:
+        return first(ld_text(self.ld.get("dateModified")), self.broken_ld_value("dateModified"),
+                     super().date_modified_raw())
 
     def date_modified_candidates(self) -> list[str]:
         return list(dict.fromkeys(super().date_modified_candidates()))

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPIDERS := conversation kyodo jiji japantimes republisher
 
-.PHONY: venv demo test crawl regen-expected bench bench-quick eval-dedupe clean
+.PHONY: venv demo test crawl regen-expected bench bench-quick bench-dates bench-dates-quick eval-dedupe clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,16 @@ test: $(STAMP)
 ## Regenerate fixtures/*/*/expected.json for review (git diff shows what changed).
 regen-expected: $(STAMP)
 	$(BIN)/python -m tools.regen_expected $(CASES)
+
+## Crawl every spider live (what cron runs); exit 0 ok, 1 a spider failed, 75 locked.
+crawl: $(STAMP)
+	$(BIN)/scrapy crawlall $(SPIDERS_ARG)
+
+bench-dates: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_dates
+
+bench-dates-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_dates --quick
 
 clean:
 	rm -rf output .state .pytest_cache

@@ -47,6 +47,10 @@ EXTENSIONS = {
     "crawler.extensions.runreport.RunReport": 500,
 }
 
+# --- pipelines that switch themselves off with NotConfigured ------------------
+DATES_ENABLED = True           # date normalisation (crawler/pipelines/dates.py)
+ATTRIBUTION_ENABLED = True     # attribution normalisation (crawler/pipelines/attribution.py)
+
 # --- health rules: a run that breaks one exits 1 (see crawler/health.py) --------
 HEALTH_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
 HEALTH_AUTHOR_FLOORS = {"conversation": 0.95, "japantimes": 0.0, "kyodo": 0.0, "jiji": 0.0, "republisher": 0.0}

@@ -199,9 +199,13 @@ def _is_junk(el) -> bool:
     return False
 
 
-def _strip_junk(root) -> None:
+def _strip_junk(root, keep_figures: bool = False) -> None:
     for el in list(root.iter()):
         if el is root or el.getparent() is None:
+            continue
+        if keep_figures and el.tag in ("figure", "figcaption", "img", "picture") or (
+            keep_figures and any(anc.tag == "figure" for anc in el.iterancestors())
+        ):
             continue
         if _is_junk(el):
             _drop(el)
@@ -223,7 +227,8 @@ def _drop(el) -> None:
 
 
 def _segment_is_promo(nodes: list) -> bool:
-    text = clean(" ".join(_text(n) for n in nodes if isinstance(n.tag, str))) or ""
+    nodes = [n for n in nodes if isinstance(n.tag, str) and n.tag != "figure"]
+    text = clean(" ".join(_text(n) for n in nodes)) or ""
     if not text:
         return True  # an empty fenced block (e.g. a newsletter image only)
     if len(text) > PROMO_MAX_CHARS:
@@ -275,13 +280,24 @@ def _paragraphs(container) -> list[str]:
     return [p for p in (clean(x) for x in out) if p]
 
 
-def clean_body(node) -> list[str]:
-    """Paragraphs of a Conversation body element (lxml element; it is copied, never changed)."""
+def _pruned(node, keep_figures: bool = False):
+    """A copy of a body element without promos, disclosures and (unless kept) figures."""
     root = copy.deepcopy(node)
     root.tail = None
-    _strip_junk(root)
+    _strip_junk(root, keep_figures)
     _drop_fenced_promos(root)
-    return _paragraphs(root)
+    return root
+
+
+def clean_body(node) -> list[str]:
+    """Paragraphs of a Conversation body element (lxml element; it is copied, never changed)."""
+    return _paragraphs(_pruned(node))
+
+
+def body_figures(node) -> list[Selector]:
+    """The ``<figure>`` elements of a body element that are not inside a promo block."""
+    root = _pruned(node, keep_figures=True)
+    return [Selector(root=f, type="html") for f in root.iter("figure")]
 
 
 def body_from_html(fragment: str | None) -> list[str]:
@@ -471,8 +487,9 @@ class ConversationGeneric(ArticlePage):
             v = clean(t.attrib.get("datetime") or t.attrib.get("content"))
             if v:
                 return v
-        return first(self.meta("article:published_time"), self.visible_published(), self.meta("pubdate"),
-                     generic.date_published(self.sel))
+        # machine values with a time first; the day-only pubdate and the visible text after
+        return first(self.meta("article:published_time"), generic.date_published(self.sel), self.meta("pubdate"),
+                     self.visible_published())
 
     def visible_published(self) -> str | None:
         t = self._time()
@@ -523,7 +540,7 @@ class ConversationGeneric(ArticlePage):
         node = self.body_node()
         if node is None:
             return []
-        return [i for i in (figure_image(f, self.url) for f in node.css("figure")) if i]
+        return [i for i in (figure_image(f, self.url) for f in body_figures(node.root)) if i]
 
     def copyright(self) -> str | None:
         # No copyright line is printed on Conversation pages; we do not invent one.
@@ -634,6 +651,28 @@ class Conversation2023(ConversationArticle):
         return [lead] if lead else []
 
 
+def merge_authors(page: list[Author], feed: list[Author]) -> list[Author]:
+    """Page authors completed from feed authors of the same name (profile URL, role,
+    affiliation where the page lacks them); the feed's list when the page has none."""
+    if not page:
+        return list(feed)
+    by_name = {(a.name or "").casefold(): a for a in feed}
+    by_url = {a.url: a for a in feed if a.url}
+    for a in page:
+        other = by_url.get(a.url) if a.url else None
+        other = other or by_name.get((a.name or "").casefold())
+        if other is None:
+            continue
+        a.url = a.url or other.url
+        if not a.role and not a.affiliation:
+            a.role, a.affiliation = other.role, other.affiliation
+        elif not a.role and a.affiliation:
+            # the page's institution tells where the feed's "role, institution" text splits
+            full = ", ".join(x for x in (other.role, other.affiliation) if x)
+            a.role = split_role(full, [a.affiliation])[0] if full.endswith(a.affiliation) else None
+    return page
+
+
 def _unique_authors(authors: list[Author]) -> list[Author]:
     out: list[Author] = []
     for a in authors:
@@ -732,9 +771,12 @@ def licence_from_rights(rights: str | None) -> str | None:
 def _entry_images(fragment: str | None, base: str) -> list[Image]:
     if not fragment:
         return []
-    sel = Selector(text=f"<div>{fragment}</div>")
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
     out: list[Image] = []
-    for fig in sel.css("figure"):
+    for fig in body_figures(root):
         img = figure_image(fig, base)
         if img and all(img.url != o.url for o in out):
             out.append(img)

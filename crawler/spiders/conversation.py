@@ -118,15 +118,20 @@ class ConversationSpider(NewsSpider):
         return tc.section_from_url(via, (self.feed_meta.get(via) or {}).get("title"))
 
     def enrich_from_entry(self, item: Article, entry: FeedEntry) -> None:
+        # a day-only page value (meta pubdate "YYYYMMDD") yields to the entry's full timestamp
+        if entry.published and item.date_published_raw and re.fullmatch(r"\d{8}", item.date_published_raw):
+            cands = item.hints.setdefault("date_published_candidates", [])
+            cands.insert(0, item.date_published_raw)
+            item.date_published_raw = None
         super().enrich_from_entry(item, entry)
         if not item.description and entry.summary:
             item.description = entry.summary
         if not item.license and entry.rights:
             item.license = tc.licence_from_rights(entry.rights)
-        if not item.authors and entry.authors:
+        if entry.authors:
             fallback = tc.article_from_entry(entry)
             if fallback is not None:
-                item.authors = fallback.authors
+                item.authors = tc.merge_authors(item.authors, fallback.authors)
 
     def item_from_entry(self, entry: FeedEntry, failure) -> Article | None:
         via = (failure.request.cb_kwargs or {}).get("via")

@@ -304,3 +304,58 @@ def test_entry_article_from_feed_entry():
     assert art.headline == "Stocks Up" and art.description == "Stocks rose." and art.dateline == "Tokyo"
     assert art.hints["dateline_date"] == "March 3"
     assert jiji.entry_article("https://jen.jiji.com/jc/eng_list?g=eco", "x", None, None) is None
+
+
+def test_unknown_layout_body_in_div_with_br_and_teaser_in_sidebar():
+    """No <p> in the story at all; a sidebar teaser also starts with a dateline."""
+    html = """<html><head><title>Rice Stocks Hit Low | JIJI PRESS</title></head><body>
+    <div class="wrap"><h2 class="headline">Rice Stocks Hit Low</h2>
+    <div class="story-text">Tokyo, May 2 (Jiji Press)--Private rice stocks fell to a record low in March, farm ministry data showed Friday.<br><br>
+    Wholesalers said supplies would stay tight until the new harvest.<br><br>Retail prices rose for the 14th straight week.<br><br>
+    The government plans to release more of its reserve stocks this month.</div>
+    <div class="side"><p>Osaka, May 1 (Jiji Press)--A short teaser about something else.</p>
+    <p>Another short teaser in the sidebar.</p></div>
+    <div class="copyright-txt">[Copyright The Jiji Press, Ltd.]</div></div></body></html>"""
+    art = jiji.JijiGeneric(html, "https://jen.jiji.com/jc/eng?g=eco&k=2025050200777").article()
+    assert art.headline == "Rice Stocks Hit Low"
+    assert art.dateline == "Tokyo" and art.hints["dateline_date"] == "May 2"
+    paras = art.body.split("\n\n")
+    assert paras[0].startswith("Private rice stocks") and len(paras) == 4
+    assert "teaser" not in art.body
+    assert art.copyright == "[Copyright The Jiji Press, Ltd.]"
+
+
+def test_article_urls_in_raw_text_keep_parameters_after_k():
+    text = (r'<script>var x={"u":"https:\/\/jen.jiji.com\/jc\/eng?k=2026020800120\u0026g=spo"};'
+            r' a="/jc/eng?k=2026020800121&amp;g=eco"; b="https://jen.jiji.com/amp/eng?g=pol&k=2026020800122";</script>')
+    assert jiji.article_urls_in_text(text, "https://jen.jiji.com/") == [
+        "https://jen.jiji.com/jc/eng?g=spo&k=2026020800120",
+        "https://jen.jiji.com/jc/eng?g=pol&k=2026020800122",
+        "https://jen.jiji.com/jc/eng?g=eco&k=2026020800121",
+    ]
+
+
+def test_page2_listing_links_have_genre():
+    html, url, _ = load("listing_home", "page2.html")
+    links = jiji.listing_article_links(Selector(text=html), url, html)
+    assert links == ["https://jen.jiji.com/jc/eng?g=spo&k=2026020800120", "https://jen.jiji.com/jc/eng?g=int&k=2025062800512"]
+
+
+# ---------------------------------------------------------------------------- spider glue
+
+def test_spider_seed_urls_normalised_and_feed_items_opt_in():
+    from crawler.spiders.jiji import JijiSpider
+
+    spider = JijiSpider(url="http://jen.jiji.com/jc/eng?k=2025062800512&amp;g=int")
+    assert spider.seed_urls() == ["https://jen.jiji.com/jc/eng?g=int&k=2025062800512"]
+    assert JijiSpider().seed_urls() == ["https://jen.jiji.com/", "https://jen.jiji.com/rss/finance"]
+
+    class Failure:
+        class request:
+            meta = {"feed_fetched_at": "2026-03-03T09:40:00Z"}
+
+    from crawler.extract.feeds import FeedEntry
+    entry = FeedEntry(link="https://jen.jiji.com/jc/eng?g=eco&k=2026030300990", title="Stocks Up")
+    assert JijiSpider().item_from_entry(entry, Failure) is None
+    item = JijiSpider(feed_items="1").item_from_entry(entry, Failure)
+    assert item.item_id == "jiji:2026030300990" and item.fetched_at == "2026-03-03T09:40:00Z"

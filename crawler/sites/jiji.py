@@ -41,12 +41,12 @@ TZ = "Asia/Tokyo"
 
 #: An English article URL, parameters in any order, ``&`` or ``&amp;`` between them.
 ARTICLE_URL_RE = re.compile(
-    r"(?:https?:)?//jen\.jiji\.com/jc/eng\?(?:[^\s\"'<>#]*?(?:&amp;|&))?k=(?P<k>\d{13})(?![\d])",
+    r"(?:https?:)?//jen\.jiji\.com/(?:jc|amp|sp)/eng\?(?:[^\s\"'<>#]*?(?:&amp;|&))?k=(?P<k>\d{13})(?![\d])",
     re.I,
 )
 #: The same for a relative link (``/jc/eng?…`` or ``eng?…``) found in page text.
 RELATIVE_ARTICLE_RE = re.compile(
-    r"(?<![\w/.])(?:/jc/)?eng\?(?:[^\s\"'<>#]*?(?:&amp;|&))?k=(?P<k>\d{13})(?![\d])", re.I
+    r"(?<![\w/.])(?:/(?:jc|amp|sp)/)?eng\?(?:[^\s\"'<>#]*?(?:&amp;|&))?k=(?P<k>\d{13})(?![\d])", re.I
 )
 _KEY_RE = re.compile(r"^\d{13}$")
 
@@ -134,17 +134,20 @@ def https(url: str | None) -> str | None:
     return url
 
 
+#: The rest of a URL's query after a regex match (parameters after ``k``, e.g. ``&amp;g=spo``).
+_QUERY_REST = re.compile(r"[^\s\"'<>#\\]*")
+
+
 def article_urls_in_text(text: str, base_url: str) -> list[str]:
     """Article URLs anywhere in raw page text (scripts, JSON, ``&amp;`` forms), normalised."""
+    text = (text or "").replace("\\/", "/").replace("\\u0026", "&")
     out: list[str] = []
-    for m in ARTICLE_URL_RE.finditer(text or ""):
-        u = article_url(m.group(0))
-        if u and u not in out:
-            out.append(u)
-    for m in RELATIVE_ARTICLE_RE.finditer(text or ""):
-        u = article_url(urljoin(base_url, html_lib.unescape(m.group(0))))
-        if u and u not in out:
-            out.append(u)
+    for regex, absolute in ((ARTICLE_URL_RE, True), (RELATIVE_ARTICLE_RE, False)):
+        for m in regex.finditer(text):
+            raw = m.group(0) + _QUERY_REST.match(text, m.end()).group(0)
+            u = article_url(raw if absolute else urljoin(base_url, html_lib.unescape(raw)))
+            if u and u not in out:
+                out.append(u)
     return out
 
 
@@ -274,6 +277,37 @@ def node_paragraphs(node) -> list[str]:
     return [p for p in (clean(x) for x in parts) if p]
 
 
+#: The nearest block element around each text node that mentions the Jiji credit.
+_DATELINE_BLOCKS = (
+    "//body//text()[contains(., '(Jiji Press)')][not(ancestor::script or ancestor::style)]"
+    "/ancestor::*[self::p or self::div or self::td or self::li or self::section or self::article][1]"
+)
+
+
+def dateline_block(sel: Selector) -> list[str]:
+    """Paragraphs of the block whose text starts with a Jiji dateline (layout-independent).
+
+    A ``<p>`` with the dateline brings its following sibling ``<p>``s (chrome excluded); a
+    ``<div>``/``<td>`` with ``<br>`` breaks gives its own paragraphs. The longest candidate wins,
+    so a teaser with a dateline in a sidebar loses against the story.
+    """
+    best: list[str] = []
+    for block in sel.xpath(_DATELINE_BLOCKS):
+        own = node_paragraphs(block)
+        if not own or not DATELINE_RE.match(own[0]) or generic._is_chrome(block):
+            continue
+        if block.root.tag == "p":
+            paras = list(own)
+            for sib in block.xpath("following-sibling::p"):
+                if not generic._is_chrome(sib):
+                    paras.extend(node_paragraphs(sib))
+        else:
+            paras = own
+        if sum(map(len, paras)) > sum(map(len, best)):
+            best = paras
+    return best
+
+
 _COMMENT_RE = re.compile(r'key\s*=\s*"(?P<key>[^"]+)"\s+value\s*=\s*"(?P<value>[^"]*)"')
 
 
@@ -341,7 +375,12 @@ class JijiGeneric(ArticlePage):
         return None
 
     def site_body_paragraphs(self) -> list[str]:
-        return generic.body_paragraphs(self.sel)
+        """The block that starts with the Jiji dateline, unless the generic longest run is much longer."""
+        anchored = dateline_block(self.sel)
+        run = generic.body_paragraphs(self.sel)
+        if anchored and sum(map(len, anchored)) * 2 >= sum(map(len, run)):
+            return anchored
+        return run
 
     def site_date_text(self) -> str | None:
         """The visible date, e.g. ``Jun 28, 2025 18:40 (JST)``."""
@@ -530,10 +569,19 @@ class JijiGeneric(ArticlePage):
     def copyright(self) -> str | None:
         return first(
             self.cleaned["copyright"],
+            self._page_copyright_line(),
             self.meta("copyright", "dcterms.rights"),
             ld_text(self.ld.get("copyrightNotice")),
             self._footer_copyright(),
         )
+
+    def _page_copyright_line(self) -> str | None:
+        """The story's ``[Copyright The Jiji Press, Ltd.]`` line printed outside the body block."""
+        for t in self.sel.xpath("//body//text()[contains(., 'Jiji Press') and contains(., '[')]").getall():
+            line, _ = split_copyright(clean(t))
+            if line:
+                return line
+        return None
 
     def _footer_copyright(self) -> str | None:
         for t in self.sel.xpath("//footer//text() | //*[contains(@class,'copyright') or contains(@id,'copyright')]//text()").getall():

@@ -55,5 +55,11 @@ class JijiSpider(NewsSpider):
             item.headline = jiji.strip_site_suffix(entry.title)
 
     def item_from_entry(self, entry: FeedEntry, failure) -> Article | None:
+        """With ``-a feed_items=1``: a headline/date/teaser item when the article page fails.
+
+        Off by default: such an item has no body, which the health floors count as layout drift.
+        """
+        if str(getattr(self, "feed_items", "")).lower() not in ("1", "true", "yes"):
+            return None
         fetched_at = failure.request.meta.get("feed_fetched_at") if getattr(failure, "request", None) else None
         return jiji.entry_article(entry.link, entry.title, entry.published, entry.summary, fetched_at)

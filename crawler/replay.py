@@ -140,13 +140,16 @@ class ReplayAddon:
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
+        # Above the project's settings.py (20) so replay is never throttled, below the
+        # command line (40) so an explicit -s still wins.
+        PRIORITY = 30
         if not settings.get("REPLAY_DIR"):
             return
         handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
         handlers["http"] = handlers["https"] = "crawler.replay.ReplayDownloadHandler"
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority="addon")
-        settings.set("AUTOTHROTTLE_ENABLED", False, priority="addon")
-        settings.set("DOWNLOAD_DELAY", 0, priority="addon")
-        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="addon")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority="addon")
-        settings.set("RETRY_ENABLED", False, priority="addon")
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority=PRIORITY)
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
+        settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
+        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=PRIORITY)
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority=PRIORITY)
+        settings.set("RETRY_ENABLED", False, priority=PRIORITY)

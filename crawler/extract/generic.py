@@ -12,18 +12,20 @@ CHROME_XPATH = (
     "ancestor-or-self::*[self::nav or self::header or self::footer or self::aside or self::form"
     " or self::script or self::style or self::noscript or self::figcaption or self::button]"
 )
-_CHROME_CLASS = re.compile(
-    r"(^|[\s_-])(related|promo|newsletter|share|social|comment|advert|ad-|ads|sidebar|footer|nav|menu|"
-    r"subscribe|recommend|banner|breadcrumb|cookie|popup|modal|widget|outbrain|taboola)", re.I
-)
+_CHROME_WORDS = (r"related|promo|promos|newsletter|share|sharing|social|comment|comments|advert|advertisement|ad|ads|"
+                 r"sidebar|footer|nav|navigation|menu|subscribe|recommend|recommended|banner|breadcrumb|breadcrumbs|"
+                 r"cookie|popup|modal|widget|outbrain|taboola|sns")
+#: a class/id token holding a chrome word between dashes (``related-stories``, ``site-footer``);
+#: layout modifiers (``has-sidebar``, ``with-nav``, ``no-ads``, ``is-sharing``) are not chrome.
+_CHROME_TOKEN = re.compile(rf"^(?!(?:has|with|no|is|without)[-_])(?:.*[-_])?(?:{_CHROME_WORDS})(?:[-_].*)?$", re.I)
 
 
 def _is_chrome(p) -> bool:
     if p.xpath(CHROME_XPATH):
         return True
     for anc in p.xpath("ancestor::*[@class or @id]"):
-        label = f"{anc.attrib.get('class', '')} {anc.attrib.get('id', '')}"
-        if _CHROME_CLASS.search(label):
+        tokens = f"{anc.attrib.get('class', '')} {anc.attrib.get('id', '')}".split()
+        if any(_CHROME_TOKEN.match(t) for t in tokens):
             return True
     return False
 

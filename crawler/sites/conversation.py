@@ -391,8 +391,13 @@ class ConversationGeneric(ArticlePage):
         return self.metas("institution")
 
     def body_node(self):
-        node = self.sel.css("[itemprop=articleBody]")
-        return node[0] if node else None
+        """Microdata ``[itemprop=articleBody]`` first, then the template's body classes."""
+        for query in ("[itemprop=articleBody]", "div.content-body.entry-content", "div.entry-content",
+                      "div.content-body", ".instapaper_body"):
+            node = self.sel.css(query)
+            if node:
+                return node[0]
+        return None
 
     # ---- ids
     def site_id(self) -> str | None:

@@ -388,3 +388,34 @@ def test_spider_enrich_keeps_the_entry_url_day_when_the_page_url_lost_it():
     dated = Article(url="https://www.japantimes.co.jp/news/2017/01/07/business/x/", headline="H")
     spider.enrich_from_entry(dated, entry)
     assert "date_published_candidates" not in dated.hints and dated.headline == "H"
+
+
+# ------------------------------------------------------------------------------ page type
+
+def test_homepage_is_a_listing_and_articles_are_articles():
+    html, url = load("homepage")
+    assert jt.looks_like_article(Selector(text=html), url) is False
+    for case in ARTICLE_CASES:
+        html, _ = load(case)
+        # judged on the page alone (as for a URL without the date path)
+        assert jt.looks_like_article(Selector(text=html), "https://www.japantimes.co.jp/?p=1") is True, case
+
+
+def test_teaser_page_without_og_type_is_a_listing():
+    teaser = "<article><p>" + "A long teaser sentence about the news of the day. " * 6 + "</p></article>"
+    links = "".join(f'<p><a href="/news/2024/01/{d:02d}/japan/story-{d}/">Story {d}</a></p>' for d in range(1, 13))
+    sel = Selector(text=f"<html><body>{teaser}{links}</body></html>")
+    assert jt.looks_like_article(sel, "https://www.japantimes.co.jp/news/") is False
+    sel = Selector(text=f"<html><body>{teaser}</body></html>")
+    assert jt.looks_like_article(sel, "https://www.japantimes.co.jp/some-page/") is True
+
+
+def test_jsonld_article_body_is_used_when_no_container_holds_the_text():
+    text = ["OSAKA \u2013 First paragraph of a story that only the structured data carries in full, long enough.",
+            "Second paragraph, with more words so that the whole text passes the two hundred character mark, "
+            "which the reader asks of a body before it trusts it."]
+    ld = json.dumps({"@type": "NewsArticle", "headline": "H", "articleBody": "\n".join(text)})
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body><div id="app"></div></body></html>'
+    p = page_of(html, "https://www.japantimes.co.jp/news/2026/01/05/japan/x/")
+    assert p.dateline() == "OSAKA"
+    assert p.body().split("\n\n") == [text[0].split("\u2013 ", 1)[1], text[1]]

@@ -57,3 +57,12 @@ def test_real_feed_article_links():
     expected = [u.replace("http://", "https://", 1) for u in raw_links]
     assert jt.feed_links(body) == expected
     assert all(jt.url_day(u) for u in expected)
+
+
+@pytest.mark.skipif(not HOME.exists(), reason="../shared/realpages/japantimes_2019_homepage.html is not present")
+def test_real_homepage_is_a_listing_not_an_article():
+    from parsel import Selector
+
+    html = HOME.read_text(encoding="utf-8")
+    assert "<article" in html  # it is full of teaser <article>s with long excerpts
+    assert jt.looks_like_article(Selector(text=html), "https://www.japantimes.co.jp/") is False

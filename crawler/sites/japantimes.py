@@ -182,6 +182,24 @@ def listing_links(sel: Selector | str, base_url: str) -> list[str]:
     return out
 
 
+def looks_like_article(sel: Selector, url: str) -> bool:
+    """For a URL without the article date path: is the page an article (else a listing)?
+
+    Markers of either layout or article metadata say yes; ``og:type`` "website" (the homepage,
+    section fronts) or a page of many article teasers says no.
+    """
+    og_type = (sel.xpath('//meta[@property="og:type"]/@content').get() or "").strip().lower()
+    if og_type == "website":
+        return False
+    if sel.css("#jtarticle") or sel.xpath('//meta[@name="cXenseParse:jat-credit"]') or og_type == "article":
+        return True
+    if sel.xpath('//script[@type="application/ld+json"][contains(., "NewsArticle")]'):
+        return True
+    if len(listing_links(sel, url)) >= 10:
+        return False
+    return bool(sel.xpath('//*[@itemprop="articleBody"] | //article//p[string-length(normalize-space()) > 200]'))
+
+
 def feed_links(body: bytes) -> list[str]:
     """Article links of a JT RSS feed, https-normalised, in feed order."""
     out: list[str] = []
@@ -234,8 +252,12 @@ class BodyParts:
     dateline: str | None = None  # place, e.g. "KOBE"
 
 
-def read_body(container: Selector) -> BodyParts:
-    """Paragraphs of a body container with boilerplate removed and the dateline split off."""
+def read_body(container: Selector, longest_run: bool = False) -> BodyParts:
+    """Paragraphs of a body container with boilerplate removed and the dateline split off.
+
+    ``longest_run``: for broad containers (``main``, ``article``) keep only the longest run of
+    ``<p>`` under one parent (the generic reader) instead of every block.
+    """
     root = copy.deepcopy(container.root)
     work = Selector(root=root)
     for query in BOILERPLATE:
@@ -250,12 +272,15 @@ def read_body(container: Selector) -> BodyParts:
         for node in span:
             _drop(node.root)
     paragraphs = []
-    for node in work.css(BLOCKS):
-        if node.xpath("ancestor::p") and node.root.tag != "p":
-            continue
-        t = _text(node)
-        if t:
-            paragraphs.append(t)
+    if longest_run:
+        paragraphs = generic.body_paragraphs(work)
+    else:
+        for node in work.css(BLOCKS):
+            if node.xpath("ancestor::p") and node.root.tag != "p":
+                continue
+            t = _text(node)
+            if t:
+                paragraphs.append(t)
     if paragraphs and place is None:
         place, rest = split_dateline(paragraphs[0])
         if place:
@@ -277,10 +302,13 @@ class JapanTimesPage(ArticlePage):
     publisher_name = "The Japan Times"
     default_language = "en"
     variant = "japantimes-generic"
-    #: body containers, most specific first
+    #: body containers, most specific first (every block of them is body)
     body_containers: tuple[str, ...] = (
-        "[itemprop=articleBody]", "#jtarticle", "div.article-body", "div.entry-content", "main article", "article", "main",
+        "[itemprop=articleBody]", "#jtarticle", "div.article-body", "div.entry-content", "div.article-content",
+        "div.post-content",
     )
+    #: broad containers: only their longest run of paragraphs is body
+    broad_containers: tuple[str, ...] = ("main article", "article", "main")
 
     # ---------------------------------------------------------------- ids
     def site_id(self) -> str | None:
@@ -399,16 +427,25 @@ class JapanTimesPage(ArticlePage):
         if cached is not None:
             return cached
         parts = BodyParts([])
-        for query in self.body_containers:
+        queries = [(q, False) for q in self.body_containers] + [(q, True) for q in self.broad_containers]
+        for query, broad in queries:
             nodes = self.sel.css(query)
             if not nodes:
                 continue
-            got = read_body(nodes[0])
+            got = read_body(nodes[0], longest_run=broad)
             if sum(len(p) for p in got.paragraphs) >= 200:
                 parts = got
                 break
             if got.paragraphs and not parts.paragraphs:
                 parts = got  # short, but better than nothing if no later container is longer
+        ld_body = ld_text(self.ld.get("articleBody")) if self.ld else None
+        if sum(len(p) for p in parts.paragraphs) < 200 and ld_body and len(ld_body) >= 200:
+            raw = self.ld.get("articleBody")
+            paras = [p for p in re.split(r"\s*\n\s*", raw if isinstance(raw, str) else ld_body) if clean(p)]
+            place, rest = split_dateline(paras[0]) if paras else (None, None)
+            if place:
+                paras[0] = rest
+            parts = BodyParts(paras, place)
         if not parts.paragraphs:
             paras = generic.body_paragraphs(self.sel)
             place, rest = split_dateline(paras[0]) if paras else (None, None)
@@ -533,7 +570,7 @@ class JapanTimes2019(JapanTimesPage):
     """
 
     variant = "japantimes-2019"
-    body_containers = ("#jtarticle", "div.entry", "article")
+    body_containers = ("#jtarticle", "div.entry")
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
@@ -553,7 +590,7 @@ class JapanTimes2023(JapanTimesPage):
     """
 
     variant = "japantimes-2023"
-    body_containers = ("[itemprop=articleBody]", "div.article-body", "main article", "main")
+    body_containers = ("[itemprop=articleBody]", "div.article-body", "div.article-content", "div.post-content")
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:

@@ -35,6 +35,9 @@ class JapanTimesSpider(NewsSpider):
     def is_article_url(self, url: str) -> bool:
         return jt.is_article_url(jt.normalise_url(url))
 
+    def looks_like_article(self, response) -> bool:
+        return jt.looks_like_article(response.selector, response.url)
+
     def listing_links(self, response):
         return jt.listing_links(response.selector, response.url)
 

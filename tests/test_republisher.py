@@ -376,3 +376,44 @@ def test_seed_text_without_any_markup_goes_through_the_text_layers():
     assert (art.story_id, art.original_url, art.copyright) == ("conversation:259694", TC_URL, "© The Conversation")
     assert [(a.name, a.affiliation) for a in art.authors] == [("Craig Mark", "Hosei University")]
     assert [(i.url, i.credit) for i in art.images] == [(None, "Haiyun Jiang/Pool via AP")]
+
+
+# ------------------------------------------------------------------------------ wire headers
+def test_wire_headers_are_cut_from_the_top_and_kept_as_evidence():
+    kyodo = clean_paragraphs(["KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World The following is the latest list."])
+    assert kyodo.paragraphs == ["The following is the latest list."]
+    assert kyodo.header == kyodo.header_date == "KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World"
+    jiji = clean_paragraphs(["News from Japan World Jun 28, 2025 18:40 (JST)", "Tokyo, June 28 (Jiji Press)--The court said.",
+                             "It may appeal. [Copyright The Jiji Press, Ltd.]", "Jiji Press"])
+    assert jiji.paragraphs == ["Tokyo, June 28 (Jiji Press)--The court said.", "It may appeal."]
+    assert jiji.header_date == "Jun 28, 2025 18:40"
+    assert rp.wire_credit(kyodo.paragraphs, kyodo.marks)[0] == "Kyodo News"
+    assert rp.wire_credit(jiji.paragraphs, jiji.marks)[0] == "Jiji Press"
+
+
+def test_a_flattened_digest_is_split_at_its_separators():
+    cleaned = clean_paragraphs(["Intro line. ---------- First item TOKYO - Text one. ---------- Second item OSAKA - Text two."])
+    assert cleaned.paragraphs == ["Intro line.", "First item TOKYO - Text one.", "Second item OSAKA - Text two."]
+
+
+def test_daily8_wire_copies_share_the_story_of_their_originals():
+    jiji = page_of("daily8_jiji_copy").article()
+    kyodo = page_of("daily8_kyodo_digest").article()
+    assert (jiji.original_publisher, jiji.story_id, jiji.dateline) == ("Jiji Press", "jiji:2025062800512", "Tokyo")
+    assert jiji.body.endswith("which is not an ICC member.") and "News from Japan" not in jiji.body
+    assert jiji.hints["wire_header"] == "News from Japan World Jun 28, 2025 18:40 (JST)" and jiji.hints["tz"] == "Asia/Tokyo"
+    assert (kyodo.original_publisher, kyodo.story_id) == ("Kyodo News", "kyodo:c5e2b7d19a03")
+    assert kyodo.body.startswith("The following is the latest list") and "----------" not in kyodo.body
+    assert kyodo.hints["credit"] == "© Kyodo News"
+    # the same stories as crawled from the originals by the jiji and kyodo spiders
+    originals = [r for f in (ROOT / "fixtures").glob("*/*/expected.json") if f.parent.parent.name in ("jiji", "kyodo")
+                 for r in json.loads(f.read_text(encoding="utf-8"))]
+    story_ids = {r["story_id"] for r in originals if r["kind"] == "article"}
+    assert {jiji.story_id, kyodo.story_id} <= story_ids
+
+
+def test_lazy_counter_attribute_and_japan_times_sentence():
+    origin = origin_of(PARAS + '<img data-lazy-src="https://counter.theconversation.com/content/555555/count.gif">')
+    assert origin.story_id == "conversation:555555"
+    origin = origin_of(PARAS + "<p>This story was first published in The Japan Times.</p>")
+    assert (origin.publisher, origin.story_id, origin.evidence) == ("The Japan Times", None, ["republished-sentence"])

@@ -80,13 +80,15 @@ def _host_is(host: str, domain: str) -> bool:
 
 
 def conversation_counter_ids(sel: Selector) -> list[str]:
-    """Conversation article ids of the counter pixels (``img`` or ``iframe``, src or data-src).
+    """Conversation article ids of the counter pixels (``img`` or ``iframe``; src, data-src, any
+    lazy-loading attribute).
 
     Attribute values are read from the parsed DOM, so copies of the article HTML escaped
     inside other attributes (Astro ``props``) are never counted.
     """
     out: list[str] = []
-    for src in sel.xpath("//img/@src | //img/@data-src | //iframe/@src | //iframe/@data-src").getall():
+    for src in sel.xpath("//img/@*[contains(., 'counter.theconversation.com')]"
+                         " | //iframe/@*[contains(., 'counter.theconversation.com')]").getall():
         m = COUNTER_RE.search(src)
         if m and m.group(1) not in out:
             out.append(m.group(1))
@@ -212,6 +214,8 @@ def wire_credit(paragraphs: list[str], marks: list[str] = ()) -> tuple[str, str 
     marks = [m for m in marks if m]
     text = "\n".join([*paragraphs, *marks])
     agency, _ = attr.detect_wire(text)
+    for mark in marks:  # a header cut from the top ("KYODO NEWS - … |") is read on its own
+        agency = agency or attr.detect_wire(mark)[0]
     printed = None
     for mark in marks:
         found = attr.lookup_agency(mark)
@@ -227,7 +231,8 @@ def wire_credit(paragraphs: list[str], marks: list[str] = ()) -> tuple[str, str 
 
 
 _REPUBLISHED_SENTENCE_RE = re.compile(
-    r"(?:republished from|first published (?:in|by|on)|originally published (?:in|by|on))\s+The Conversation", re.I
+    r"(?:republished from|(?:first|originally) (?:published|appeared) (?:in|by|on))\s+"
+    r"(?P<who>The Conversation|(?:The )?Japan Times|Kyodo News|Jiji Press)\b", re.I
 )
 
 
@@ -269,8 +274,9 @@ def detect_origin(sel: Selector, url: str | None, paragraphs: list[str], source_
         if origin.url and origin.story_id:
             break
     text = "\n".join(paragraphs)
-    if origin is None and _REPUBLISHED_SENTENCE_RE.search(text):
-        origin = Origin(CONVERSATION)
+    sentence = _REPUBLISHED_SENTENCE_RE.search(text) if origin is None else None
+    if sentence:
+        origin = Origin(attr.canonical_agency(sentence.group("who")) or CONVERSATION)
         evidence.append("republished-sentence")
     wire = wire_credit(paragraphs, marks)
     if wire:
@@ -322,6 +328,36 @@ BYLINE_LINE = re.compile(r"^By\s+[A-Z][^.!?]{2,80}$")
 IMAGE_CREDIT_LINE = re.compile(r"^(?:Image|Photo|Photograph|Picture|Credit)\s*:\s*(?P<credit>.{2,150})$", re.I)
 
 
+#: Kyodo's credit line as printed on its pages and flattened by aggregators.
+KYODO_HEADER = re.compile(
+    r"^(?P<header>KYODO NEWS\s+-\s+(?P<when>.+?\s+-\s+\d{1,2}:\d{2})\s+\|\s+"
+    r"(?P<cats>[A-Z][\w&-]*(?:,\s*[A-Z][\w&-]*)*))(?:\s+|$)"
+)
+#: nippon.com's header of Jiji copy ("News from Japan", a section, the JST time).
+JIJI_HEADER = re.compile(
+    r"^(?P<header>News from Japan(?:\s+[A-Z][a-z]+)*\s+(?P<when>[A-Z][a-z]{2}\.? \d{1,2}, \d{4} \d{1,2}:\d{2})"
+    r"\s*\(JST\))(?:\s+|$)"
+)
+
+
+def _cut_header(para: str, out: "Cleaned") -> str:
+    """Cut a wire header from the start of the first paragraph into ``out``; the rest of it."""
+    for rx in (KYODO_HEADER, JIJI_HEADER):
+        m = rx.match(para)
+        if m:
+            out.header = m.group("header")
+            out.header_date = m.group("when") if rx is JIJI_HEADER else m.group("header")
+            out.marks.append(m.group("header"))
+            out.removed.append(m.group("header"))
+            return para[m.end():].strip()
+    return para
+
+
+_SEPARATOR_RUN = re.compile(r"(?:^|\s+)-{5,}(?:\s+|$)")
+#: An aggregator's source label printed after the wire's copyright mark ("… Ltd.] Jiji Press").
+_SOURCE_LABEL_AFTER_MARK = re.compile(r"\]\s+(?:Jiji Press|JIJI|Kyodo News|KYODO|(?:The )?Japan Times)\s*$")
+
+
 @dataclass
 class Cleaned:
     paragraphs: list[str]
@@ -330,6 +366,8 @@ class Cleaned:
     links: list[str] = field(default_factory=list)                  # URL lines after "External Link"/"Source"
     marks: list[str] = field(default_factory=list)                  # credit/copyright lines and end marks cut off
     byline: str | None = None                                       # a "By A and B" line at the top
+    header: str | None = None                                       # a wire header line cut from the top
+    header_date: str | None = None                                  # its date/time text as printed
     removed: list[str] = field(default_factory=list)
 
 
@@ -342,16 +380,34 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
     * bare URL lines (kept in ``links``), "© X" / "[Copyright X]" lines (→ ``copyright``);
     * a trailing ``[Copyright The Jiji Press, Ltd.]`` or ``==Kyodo`` glued to the last paragraph
       is cut off (:func:`crawler.attribution.strip_end_marks`; kept in ``marks``);
-    * "Image: X" after a caption: both lines leave the body, (caption, X) go to ``captions``.
+    * "Image: X" after a caption: both lines leave the body, (caption, X) go to ``captions``;
+    * a wire header before the text, alone or glued to the first paragraph (Kyodo
+      ``KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World``, nippon.com/Jiji
+      ``News from Japan World Jun 28, 2025 18:40 (JST)``) → ``header`` / ``header_date``.
     """
     out = Cleaned(paragraphs=[])
     for raw in paragraphs:
         para = clean(raw)
         if not para:
             continue
+        if not out.paragraphs and out.header is None:
+            para = _cut_header(para, out)
+            if not para:
+                continue
         if STOP_LINES.match(para):
             out.removed.append(para)
             break
+        if _SEPARATOR_RUN.search(para):  # a flattened digest: items were separated by "----------"
+            parts = [p for p in (clean(x) for x in _SEPARATOR_RUN.split(para)) if p]
+            out.paragraphs.extend(parts[:-1])
+            para = parts[-1] if parts else ""
+            if not para:
+                continue
+        found = attr.lookup_agency(para) if len(para) <= 40 and not COPYRIGHT_LINE.match(para) else None
+        if found and (found.kind == "wire" or found.name in OUR_PUBLISHERS):
+            out.marks.append(para)  # a bare source label ("Jiji Press") after the text
+            out.removed.append(para)
+            continue
         if CHROME_LINES.match(para) or CONVERSATION_BOILERPLATE.match(para) or LICENSE_SENTENCE.match(para):
             out.removed.append(para)
             continue
@@ -377,7 +433,7 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
             continue
         out.paragraphs.append(para)
     if out.paragraphs:  # "… approved.==Kyodo", "… [Copyright The Jiji Press, Ltd.]" glued to the text
-        last = out.paragraphs[-1]
+        last = _SOURCE_LABEL_AFTER_MARK.sub("]", out.paragraphs[-1])
         stripped, copyright_, _agency = attr.strip_end_marks(last)
         if stripped is not None and stripped != last:
             out.marks.append(clean(last[len(stripped):]) or "")
@@ -709,7 +765,11 @@ class RepublisherPage(ArticlePage):
         return self.origin.story_id if self.origin else None
 
     def date_published_raw(self) -> str | None:
-        return first(super().date_published_raw(), self.trafilatura["date"])
+        return first(super().date_published_raw(), self.cleaned.header_date, self.trafilatura["date"])
+
+    def date_published_candidates(self) -> list[str]:
+        extra = [self.cleaned.header_date] if self.cleaned.header_date else []
+        return [*super().date_published_candidates(), *extra]
 
     def dateline(self) -> str | None:
         return dateline_of(self.cleaned.paragraphs)[0]
@@ -768,6 +828,11 @@ class RepublisherPage(ArticlePage):
         byline = self.byline()
         if byline:
             h["byline"] = byline
+        if self.cleaned.header:
+            h["wire_header"] = self.cleaned.header
+            h["tz"] = "Asia/Tokyo"  # Kyodo and nippon.com headers print JST clock times
+            if self.cleaned.header.startswith("KYODO NEWS") and not h.get("credit"):
+                h["credit"] = "KYODO NEWS"
         h["body_layer"] = getattr(self, "body_layer", None)
         return h
 

@@ -359,3 +359,14 @@ def test_spider_seed_urls_normalised_and_feed_items_opt_in():
     assert JijiSpider().item_from_entry(entry, Failure) is None
     item = JijiSpider(feed_items="1").item_from_entry(entry, Failure)
     assert item.item_id == "jiji:2026030300990" and item.fetched_at == "2026-03-03T09:40:00Z"
+
+
+def test_jenjiji_variant_without_body_selector_falls_back_to_dateline_block():
+    """A page with the JenJiji title/date markup but a body in some other element."""
+    html, url, fetched = load("jenjiji_icc")
+    html = html.replace('class="full-article-txt"', 'class="story-paragraph"')
+    sel = Selector(text=html)
+    assert choose_page(jiji.PAGE_CLASSES, sel, url) is jiji.JenJiji
+    art = jiji.JenJiji(sel, url, fetched).article()
+    assert art.body.startswith("Tomoko Akane") and art.body.count("\n\n") == 5
+    assert art.dateline == "Tokyo" and art.copyright == "[Copyright The Jiji Press, Ltd.]"

@@ -642,7 +642,7 @@ class JenJiji(JijiGeneric):
         paras: list[str] = []
         for p in self.sel.css("p.full-article-txt"):
             paras.extend(node_paragraphs(p))
-        return paras
+        return paras or super().site_body_paragraphs()
 
     def site_date_text(self) -> str | None:
         return first(self.css_text("p.article-date"), super().site_date_text())
@@ -678,7 +678,7 @@ class JiJiJc(JijiGeneric):
             if "ArticleTextTab" in (p.attrib.get("class") or ""):
                 continue
             paras.extend(node_paragraphs(p))
-        return paras
+        return paras or super().site_body_paragraphs()
 
     def site_date_text(self) -> str | None:
         return first(self.css_text("p.ArticleTitleData"), super().site_date_text())

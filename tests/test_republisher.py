@@ -417,3 +417,27 @@ def test_lazy_counter_attribute_and_japan_times_sentence():
     assert origin.story_id == "conversation:555555"
     origin = origin_of(PARAS + "<p>This story was first published in The Japan Times.</p>")
     assert (origin.publisher, origin.story_id, origin.evidence) == ("The Japan Times", None, ["republished-sentence"])
+
+
+@pytest.mark.parametrize("line", [
+    "Read more: Why kelp forests are moving south",
+    "This article was originally published on The Conversation. Read the original article.",
+    "This article is republished from The Conversation under a Creative Commons license. Read the original article.",
+    "First published in The Conversation .",
+    "Read the full article on The Conversation",
+    "The Conversation is an independent and not-for-profit source of news, analysis and commentary from academic experts.",
+    "#JAPAN #NATO", "3 hours ago", "Try Our AI Features", "No comments yet...", "Hashtags", "Source:", "External Link",
+])
+def test_chrome_and_attribution_lines_leave_the_body(line):
+    assert clean_paragraphs(["First paragraph of the story.", line, "Last paragraph of the story."]).paragraphs == [
+        "First paragraph of the story.", "Last paragraph of the story."]
+
+
+@pytest.mark.parametrize("line", [
+    "Source of the trouble was a faulty valve, engineers said.",
+    "Comments from residents were mixed.",
+    "By the end of the year, the ministry will decide",
+    "Kyodo News reported that the survey covered 23 wards.",
+])
+def test_ordinary_sentences_stay(line):
+    assert clean_paragraphs(["First paragraph of the story.", line]).paragraphs == ["First paragraph of the story.", line]

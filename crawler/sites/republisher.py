@@ -310,12 +310,14 @@ STOP_LINES = re.compile(
 CHROME_LINES = re.compile(
     r"^(?:hashtags|try our ai features|explore what [\w .]+ ai can do for you:?|comments?|no comments yet\.*|"
     r"leave a comment|add a comment|share(?: this(?: article)?)?|advertisement|external link|source:?|"
-    r"#[\w-]+(?:\s+#[\w-]+)*|\d{1,2} (?:minutes?|hours?|days?) ago|just now)$",
+    r"#[\w-]+(?:\s+#[\w-]+)*|\d{1,2} (?:minutes?|hours?|days?) ago|just now|"
+    r"(?:read more|related|see also|also read|more on this)\s*:\s*.{1,200})$",
     re.I,
 )
 CONVERSATION_BOILERPLATE = re.compile(r"^The Conversation is an independent and (?:not-for-profit|nonprofit) source of news", re.I)
 LICENSE_SENTENCE = re.compile(
-    r"^(?:This article (?:is|was) republished from The Conversation.*|(?:First|Originally) published (?:in|by|on) The Conversation\s*\.?|"
+    r"^(?:This (?:article|story|piece) (?:is|was|has been) (?:republished|(?:first |originally )?published) (?:from|in|on|by) "
+    r"The Conversation.*|(?:First|Originally) published (?:in|by|on) The Conversation\s*\.?|"
     r"Read the (?:full|original) (?:article|story)(?: (?:on|at|in) [\w .]+)?\.?(?: ?»| ?→)?)$",
     re.I,
 )

@@ -37,12 +37,18 @@ def article_cases(sites: set[str] | None = None):
             yield case, main[0]
 
 
-def _new_id(old: str, rng: random.Random) -> str:
-    if old.isdigit():
-        return str(rng.randrange(10 ** (len(old) - 1), 10 ** len(old)))
-    if re.fullmatch(r"[0-9a-f]+", old):
-        return "".join(rng.choice("0123456789abcdef") for _ in old)
-    return old + "-" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6))
+def _new_id(old: str, rng: random.Random, used: set[str]) -> str:
+    """A fresh id of the same shape as OLD, never handed out before."""
+    while True:
+        if old.isdigit():
+            new = str(rng.randrange(10 ** (len(old) - 1), 10 ** len(old)))
+        elif re.fullmatch(r"[0-9a-f]+", old):
+            new = "".join(rng.choice("0123456789abcdef") for _ in old)
+        else:
+            new = old + "-" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(6))
+        if new not in used and new != old:
+            used.add(new)
+            return new
 
 
 def perturb(page: str, rng: random.Random, vocab: list[str], share: float = 0.35) -> str:
@@ -74,6 +80,7 @@ def build(out: Path, pages: int, seed: int = 1, sites: set[str] | None = None) -
                     for w in _WORD.findall((case.folder / json.loads((case.folder / "page.meta.json").read_text())["body"]).read_text(encoding="utf-8", errors="replace"))})
     out.mkdir(parents=True, exist_ok=True)
     listing: list[tuple[str, str]] = []
+    used: set[str] = set()
     for n in range(pages):
         case, record = sources[n % len(sources)]
         meta = json.loads((case.folder / "page.meta.json").read_text(encoding="utf-8"))
@@ -81,7 +88,7 @@ def build(out: Path, pages: int, seed: int = 1, sites: set[str] | None = None) -
         url = meta["url"]
         site_id = record["item_id"].split(":", 1)[1]
         if site_id and site_id in url and len(site_id) >= 5:
-            new = _new_id(site_id, rng)
+            new = _new_id(site_id, rng, used)
             page, url = page.replace(site_id, new), url.replace(site_id, new)
         else:
             new_url = re.sub(r"/?$", f"-c{n}", url.split("?")[0], count=1) + ("?" + url.split("?")[1] if "?" in url else "")

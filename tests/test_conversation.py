@@ -358,3 +358,31 @@ def test_sitemap_since_skips_old_archives(tmp_path):
     assert "Traceback" not in proc.stderr
     assert sorted(r["story_id"] for r in records) == ["conversation:301544", "conversation:305220"]
     assert "'discovery/sitemaps_skipped_since': 1" in proc.stderr
+
+
+def test_editions_argument_sets_default_feeds():
+    from crawler.spiders.conversation import EDITIONS, ConversationSpider
+
+    assert ConversationSpider().default_start_urls == [f"https://theconversation.com/{e}/articles.atom" for e in EDITIONS]
+    assert ConversationSpider(editions="fr, ES").default_start_urls == [
+        "https://theconversation.com/fr/articles.atom", "https://theconversation.com/es/articles.atom"]
+    # -a url= wins over the default feeds
+    assert ConversationSpider(url="https://theconversation.com/x-1", editions="fr").seed_urls() == ["https://theconversation.com/x-1"]
+
+
+def test_articles_forbidden_by_robots_fall_back_to_feed_entries(tmp_path):
+    replay = _replay_with(tmp_path, "uk_edition_feed", "uk2026_three_authors")
+    robots = replay / "robots"
+    robots.mkdir()
+    (robots / "robots.txt").write_text("User-agent: news-crawler\nAllow: /uk/articles.atom\nDisallow: /\n")
+    (robots / "robots.txt.meta.json").write_text(json.dumps({
+        "url": "https://theconversation.com/robots.txt", "status": 200,
+        "headers": {"Content-Type": "text/plain"}, "body": "robots.txt", "fetched_at": "2026-03-10T12:00:00Z"}))
+    records, proc = crawl("conversation", {"url": "https://theconversation.com/uk/articles.atom"},
+                          replay=replay, workdir=tmp_path)
+    assert "'robotstxt/forbidden': 3" in proc.stderr
+    assert "refused every seed" not in proc.stderr  # the feed itself was allowed
+    # the article page of 301544 exists in replay but was not fetched: its item comes from the entry
+    lagoon = [r for r in records if r["story_id"] == "conversation:301544"]
+    assert len(records) == 3 and len(lagoon) == 1
+    assert lagoon[0]["tags"] == [] and lagoon[0]["doi"] is None

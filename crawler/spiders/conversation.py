@@ -68,6 +68,11 @@ class ConversationSpider(NewsSpider):
     def report_robots_refusal(self, spider, reason=None):
         if spider is not self:
             return
+        stats = self.crawler.stats
+        forbidden = stats.get_value("robotstxt/forbidden") or 0
+        if forbidden and not stats.get_value("item_scraped_count") and self.seeds_refused < self.seeds_sent:
+            self.logger.error("robots.txt forbade %d requests and no item was scraped; check the site's "
+                              "robots.txt rules for our USER_AGENT", forbidden)
         if self.seeds_sent and self.seeds_refused == self.seeds_sent:
             self.logger.error(
                 "robots.txt refused every seed request (%d of %d): nothing was crawled. "
@@ -133,6 +138,21 @@ class ConversationSpider(NewsSpider):
             if fallback is not None:
                 item.authors = tc.merge_authors(item.authors, fallback.authors)
 
+    def article_failed(self, failure):
+        """Like the base, but an article page refused by robots.txt still gets its item from the
+        feed entry (the feed itself was allowed and carries the whole text); an incremental skip
+        (also an IgnoreRequest) stays silent."""
+        request = failure.request
+        entry = (request.cb_kwargs or {}).get("entry")
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value) and entry is not None:
+            self.crawler.stats.inc_value("robotstxt/forbidden_articles_from_feed")
+            item = self.item_from_entry(entry, failure)
+            if item is not None:
+                self.crawler.stats.inc_value("items/from_feed_entry")
+                yield item
+            return
+        yield from super().article_failed(failure)
+
     def item_from_entry(self, entry: FeedEntry, failure) -> Article | None:
         via = (failure.request.cb_kwargs or {}).get("via")
         info = self.feed_meta.get(via) or {}
@@ -156,4 +176,4 @@ class ConversationSpider(NewsSpider):
                 continue
             if self.is_article_url(url):
                 self.crawler.stats.inc_value("discovery/sitemap_links")
-                yield self.follow_article(response, tc.force_https(url))
+                yield self.follow_article(response, tc.force_https(url), lastmod=lastmod)

@@ -47,6 +47,9 @@ def origin_of(body_html: str, url: str = "https://example-news.org/2026/01/02/so
     ("https://theconversation.com/kelp-forests-shift-south-279905/", "The Conversation", "conversation:279905"),
     ("https://theconversation.com", "The Conversation", None),
     ("https://theconversation.com/uk/republishing-guidelines", "The Conversation", None),
+    ("https://theconversation.com/profiles/hana-okafor-1638207", "The Conversation", None),
+    ("https://theconversation.com/topics/artificial-intelligence-ai-90", "The Conversation", None),
+    ("https://theconversation.com/why-mangroves-fail-281377?utm_source=twitter", "The Conversation", "conversation:281377"),
     ("https://english.kyodonews.net/news/2024/05/487c82dcc718-japan-minister-queries.html", "Kyodo News", "kyodo:487c82dcc718"),
     ("https://english.kyodonews.net/articles/-/79598", "Kyodo News", "kyodo:79598"),
     ("https://jen.jiji.com/jc/eng?g=eco&k=2026091800657", "Jiji Press", "jiji:2026091800657"),
@@ -438,6 +441,20 @@ def test_chrome_and_attribution_lines_leave_the_body(line):
     "Comments from residents were mixed.",
     "By the end of the year, the ministry will decide",
     "Kyodo News reported that the survey covered 23 wards.",
+    "Copyright concerns",
+    "Copyright law is changing fast",
 ])
 def test_ordinary_sentences_stay(line):
     assert clean_paragraphs(["First paragraph of the story.", line]).paragraphs == ["First paragraph of the story.", line]
+
+
+@pytest.mark.parametrize("line, copyright_", [
+    ("© KYODO", "© KYODO"),
+    ("(c) Copyright Thomson Reuters 2025.", "(c) Copyright Thomson Reuters 2025."),
+    ("Copyright 2026 Example News. All rights reserved.", "Copyright 2026 Example News. All rights reserved."),
+    ("Copyright Kansai Evening Post. All rights reserved.", "Copyright Kansai Evening Post. All rights reserved."),
+    ("[Copyright The Jiji Press, Ltd.]", "[Copyright The Jiji Press, Ltd.]"),
+])
+def test_copyright_lines_leave_the_body_into_copyright(line, copyright_):
+    cleaned = clean_paragraphs(["First paragraph of the story.", line])
+    assert cleaned.paragraphs == ["First paragraph of the story."] and cleaned.copyright == copyright_

@@ -60,7 +60,7 @@ class Origin:
 
 
 COUNTER_RE = re.compile(r"counter\.theconversation\.com/content/(\d+)/count(?:\.gif)?", re.I)
-_TC_ID_RE = re.compile(r"-(\d{4,})/?$")
+_TC_ID_RE = re.compile(r"^/[^/]+-(\d{4,})/?$")  # one path segment: /profiles/…-<n>, /topics/…-<n> are not articles
 _KYODO_OLD_RE = re.compile(r"/news/\d{4}/\d{2}/([0-9a-f]{12})(?:-|\.html|/|$)")
 _KYODO_NEW_RE = re.compile(r"/articles/-/(\d+)")
 _JIJI_K_RE = re.compile(r"^\d{13}$")
@@ -326,6 +326,22 @@ _SOURCE_LABEL = re.compile(r"^(?:external link|source:?|original article:?)$", r
 COPYRIGHT_LINE = re.compile(
     r"^(?:©|\(c\)|Copyright)\s*(?:\d{4}\s+)?[\w .,&'-]{2,60}$|^\[Copyright [^\]]{2,60}\]$", re.I
 )
+_COPYRIGHT_WORDS_OK = {"all", "rights", "reserved", "the", "of", "and", "by", "ltd", "inc", "co"}
+
+
+def is_copyright_line(para: str) -> bool:
+    """'© KYODO', '(c) Copyright Thomson Reuters 2025.', '[Copyright The Jiji Press, Ltd.]',
+    'Copyright 2026 Example News. All rights reserved.' — but not a sentence or subhead that
+    starts with the word ("Copyright concerns", "Copyright law is changing")."""
+    if not COPYRIGHT_LINE.match(para):
+        return False
+    if para[:1] in "©([":
+        return True
+    rest = re.sub(r"^Copyright\s*", "", para, flags=re.I)
+    words = re.findall(r"[A-Za-z]+", rest)
+    return bool(re.match(r"\d{4}", rest)) or (
+        bool(words) and all(w[0].isupper() or w.lower() in _COPYRIGHT_WORDS_OK for w in words) and rest[:1].isupper()
+    )
 BYLINE_LINE = re.compile(r"^By\s+[A-Z][^.!?]{2,80}$")
 IMAGE_CREDIT_LINE = re.compile(r"^(?:Image|Photo|Photograph|Picture|Credit)\s*:\s*(?P<credit>.{2,150})$", re.I)
 
@@ -405,7 +421,7 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
             para = parts[-1] if parts else ""
             if not para:
                 continue
-        found = attr.lookup_agency(para) if len(para) <= 40 and not COPYRIGHT_LINE.match(para) else None
+        found = attr.lookup_agency(para) if len(para) <= 40 and not is_copyright_line(para) else None
         if found and (found.kind == "wire" or found.name in OUR_PUBLISHERS):
             out.marks.append(para)  # a bare source label ("Jiji Press") after the text
             out.removed.append(para)
@@ -418,7 +434,7 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
                 out.links.append(para)
             out.removed.append(para)
             continue
-        if COPYRIGHT_LINE.match(para):
+        if is_copyright_line(para):
             out.copyright = out.copyright or para
             out.marks.append(para)
             out.removed.append(para)

@@ -42,10 +42,12 @@ class Corpus:
         letters = np.array(list("etaoinshrdlucmfwypvbgkqjxz"))
         p = 1 / np.arange(1, 27)
         p /= p.sum()
-        words = set()
+        words: set[str] = set()
         while len(words) < VOCAB:
-            n = int(rng.integers(2, 11))
-            words.add("".join(rng.choice(letters, n, p=p)))
+            lengths = rng.integers(2, 11, VOCAB)
+            chars = rng.choice(letters, (VOCAB, 10), p=p)
+            words.update("".join(row[:n]) for row, n in zip(chars, lengths))
+        words = set(sorted(words)[:VOCAB]) if len(words) > VOCAB else words
         self.words = np.array(sorted(words, key=lambda w: (len(w), w)))
         ranks = np.arange(1, VOCAB + 1)
         self.p = (1 / ranks ** 1.05) / (1 / ranks ** 1.05).sum()

@@ -259,7 +259,7 @@ def test_body_from_atom_html_strips_counter_fine_print_and_series_promo():
     html = ('<figure><img src="https://images.theconversation.com/files/1/original/a.jpg" /><figcaption>'
             '<span class="caption">Cap.</span></figcaption></figure><p>First.</p>\n\n<hr>\n\n'
             '<p><em>Part of our <a href="https://tcnv.link/x">series</a>.</em></p><ul><li><p><a href="https://theconversation.com/a-1">A</a></p></li></ul>'
-            '\n\n<hr>\n\n<p>Second <a href="#">linked</a> words.</p><p></p>'
+            '\n\n<hr>\n\n<p>Second <a href="#">linked</a> words.</p><p></p><p><div inline-promo-placement="editor"></div></p>'
             '<img src="https://counter.theconversation.com/content/9/count.gif" alt="The Conversation" width="1" height="1" />'
             '<p class="fine-print"><em><span>X receives funding.</span></em></p>')
     assert tc.body_from_html(html) == ["First.", "Second linked words."]

@@ -419,3 +419,11 @@ def test_jsonld_article_body_is_used_when_no_container_holds_the_text():
     p = page_of(html, "https://www.japantimes.co.jp/news/2026/01/05/japan/x/")
     assert p.dateline() == "OSAKA"
     assert p.body().split("\n\n") == [text[0].split("\u2013 ", 1)[1], text[1]]
+
+
+def test_photo_credit_in_a_figure_is_not_the_byline():
+    html = ("<html><body><main><article><h1>Title</h1><figure><img src='a.jpg'><p class='credit'>John Roe</p></figure>"
+            "<div class='article-body'><p>" + "Body text of a staff story. " * 12 + "</p></div></article></main></body></html>")
+    p = page_of(html, "https://www.japantimes.co.jp/news/2026/01/05/japan/x/")
+    assert p.credit_raw() == (None, None)
+    assert p.authors() == [] and not p.is_republication()

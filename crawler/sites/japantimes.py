@@ -327,9 +327,15 @@ class JapanTimesPage(ArticlePage):
             raw = clean(node[0].attrib.get("content"))
             if raw:
                 return raw, node[0].attrib.get("data-separator")
-        raw = self.css_text("header p.credit") or self.css_text("p.credit")
+        raw = self.css_text("header p.credit")
         if raw:
             return raw, None
+        for n in self.sel.xpath('//p[contains(concat(" ", normalize-space(@class), " "), " credit ")]'
+                                '[not(ancestor::figure or ancestor::*[contains(@class, "caption")'
+                                ' or contains(@class, "attachments") or contains(@class, "related")])]'):
+            raw = clean("".join(n.xpath(".//text()").getall()))
+            if raw:
+                return raw, None
         for n in self.sel.xpath(
             '//*[contains(concat(" ", normalize-space(@class), " "), " credit ") or contains(@class, "article-credit")]'
             '[not(ancestor::figure or ancestor::figcaption or ancestor::*[contains(@class, "caption")])]'

@@ -458,3 +458,14 @@ def test_ordinary_sentences_stay(line):
 def test_copyright_lines_leave_the_body_into_copyright(line, copyright_):
     cleaned = clean_paragraphs(["First paragraph of the story.", line])
     assert cleaned.paragraphs == ["First paragraph of the story."] and cleaned.copyright == copyright_
+
+
+def test_figures_in_chrome_are_not_images_but_page_classes_do_not_matter():
+    html = ("<html><body class='single has-comments'><article class='post social-enabled'><div class='entry-content'>"
+            "<p>Some text of the story that is long enough.</p>"
+            "<figure><img src='/a.jpg'><figcaption>The harbour at dawn. Photo: Jane Roe</figcaption></figure>"
+            "<div class='related-posts'><figure><img src='/b.jpg'><figcaption>Other story</figcaption></figure></div>"
+            "</div></article></body></html>")
+    page = RepublisherPage(Selector(text=html), "https://example-news.org/2026/01/02/harbour/")
+    assert [(i.url, i.caption, i.credit) for i in page.images()] == [
+        ("https://example-news.org/a.jpg", "The harbour at dawn.", "Jane Roe")]

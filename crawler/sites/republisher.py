@@ -555,12 +555,19 @@ INNER_CHROME_RE = re.compile(
 )
 
 
-def _inside_chrome(block, node) -> bool:
-    """True when an element between ``block`` and the container ``node`` is chrome by class/id."""
-    stop = node.root
+#: Page-level elements whose classes describe the page, not the block (``body.has-comments``).
+_PAGE_TAGS = {"html", "body", "main", "article"}
+
+
+def _inside_chrome(block, node=None) -> bool:
+    """True when an element between ``block`` and the container ``node`` (default: the page,
+    page-level elements ignored) is chrome by class/id."""
+    stop = node.root if node is not None else None
     for anc in block.root.iterancestors():
         if anc is stop:
             return False
+        if stop is None and anc.tag in _PAGE_TAGS:
+            continue
         label = f"{anc.get('class', '')} {anc.get('id', '')}"
         if INNER_CHROME_RE.search(label):
             return True
@@ -800,12 +807,12 @@ class RepublisherPage(ArticlePage):
         out: list[Image] = []
         seen: set[str] = set()
         node = self.content_node()
-        root = self.sel.xpath("/*")
         for fig in self.sel.xpath(FIGURE_XPATH):
-            if root and _inside_chrome(fig, root[0]):
+            if _inside_chrome(fig):
                 continue
             url = self.absolute(fig.xpath(".//img/@src | .//img/@data-src").get())
-            caption, credit, license_ = attr.split_caption_credit(node_text(fig.xpath(".//figcaption")[0]) if fig.xpath(".//figcaption") else None)
+            figcaption = fig.xpath(".//figcaption")
+            caption, credit, license_ = attr.split_caption_credit(node_text(figcaption[0]) if figcaption else None)
             if url and url not in seen:
                 seen.add(url)
                 out.append(Image(url=url, caption=caption, credit=credit, license=license_))

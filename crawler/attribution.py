@@ -198,7 +198,9 @@ _NON_PERSON_WORDS = {
     "daily", "ministry", "government", "department", "bureau", "office", "company",
     "unknown", "anonymous", "admin", "administrator", "guest", "special", "sponsored",
     "content", "partner", "report", "reports", "conversation", "getty", "shutterstock",
-    "istock", "wikimedia", "courtesy",
+    "istock", "wikimedia", "courtesy", "professor", "lecturer", "researcher", "scientist",
+    "candidate", "student", "postdoc", "postdoctoral", "phd", "senior", "associate", "assistant",
+    "adjunct", "emeritus", "faculty", "school", "centre", "center", "laboratory", "fellow",
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"

@@ -127,6 +127,8 @@ PERSON_CASES = [
     ("Special to The Japan Times", False),
     ("Getty Images", False),
     ("Hosei University", False),
+    ("Associate Professor", False),
+    ("School of Population Health", False),
     ("Madonna", False),  # one token: not taken as a person (documented)
     ("the minister said on Friday", False),
     ("", False),
@@ -495,6 +497,27 @@ def test_several_people_in_one_author_become_several(pipe):
     assert {a.url for a in item.authors} == {None}  # a profile URL belongs to one person
     assert item.original_publisher == "Bloomberg"  # an agency given as author is wire evidence
     assert item.is_republication is True
+
+
+def test_spider_name_is_split_not_the_raw_atom_string(pipe):
+    raw = "Hamish Corrigan, Associate Professor, School of Population Health, Curtin University"
+    item = Article(source="conversation", publisher="The Conversation", authors=[
+        Author(name="Hamish Corrigan", name_raw=raw, affiliation="Curtin University",
+               role="Associate Professor, School of Population Health", url="https://tc.example/p/1")])
+    before = [Author(**vars(a)) for a in item.authors]
+    pipe.process_item(item)
+    assert item.authors == before
+
+
+def test_atom_string_given_as_name_fills_role_and_affiliation(pipe):
+    raw = "Mina Sato, Senior Lecturer in Soil Science, Kanto University "
+    item = Article(source="conversation", authors=[Author(name=raw), Author(name="Ken Ito, Staff Writer")])
+    pipe.process_item(item)
+    assert item.authors == [
+        Author(name="Mina Sato", name_raw=raw, role="Senior Lecturer in Soil Science",
+               affiliation="Kanto University"),
+        Author(name="Ken Ito", name_raw="Ken Ito, Staff Writer"),
+    ]
 
 
 def test_authors_from_byline_hint_and_bio(pipe, crawler):

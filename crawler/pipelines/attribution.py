@@ -109,11 +109,15 @@ class AttributionPipeline:
         for author in authors:
             if isinstance(author, str):
                 author = Author(name=author, name_raw=author)
-            raw = _get(author, "name_raw") or _get(author, "name")
-            if not isinstance(raw, str) or not raw.strip():
+            # split the spider's name (its cleaned choice); name_raw is only the fallback
+            name = _get(author, "name")
+            raw = _get(author, "name_raw")
+            text = name if isinstance(name, str) and name.strip() else raw
+            if not isinstance(text, str) or not text.strip():
                 dropped += 1
                 continue
-            people, others = attr.split_byline(raw)
+            raw = raw if isinstance(raw, str) and raw.strip() else text
+            people, others = attr.split_byline(text)
             self._note_agencies(others, own, evidence)
             if not people:
                 dropped += 1
@@ -121,6 +125,8 @@ class AttributionPipeline:
             if len(people) == 1:
                 _set(author, "name", people[0])
                 _set(author, "name_raw", raw)
+                if others and not attr.lookup_agency(others[0]):
+                    self._fill_from_atom_string(author, text)
                 out.append(author)
                 continue
             for name in people:  # one printed string naming several people
@@ -144,6 +150,17 @@ class AttributionPipeline:
         if dropped:
             self._inc("attribution/authors_dropped", dropped)
         item["authors"] = merged
+
+    @staticmethod
+    def _fill_from_atom_string(author: Any, text: str) -> None:
+        """`Name, Role, Institution` given as one name (Atom style): fill role/affiliation."""
+        name, role, affiliation = attr.parse_atom_author(text)
+        if not name or not affiliation or not attr.names_match(name, _get(author, "name")):
+            return  # "Jane Doe, Staff Writer" / "…, Special to The Japan Times": no institution
+        if role and not _get(author, "role"):
+            _set(author, "role", role)
+        if affiliation and not _get(author, "affiliation"):
+            _set(author, "affiliation", affiliation)
 
     @staticmethod
     def _note_agencies(pieces: list[str], own: str | None, evidence: list[str]) -> None:

@@ -239,3 +239,10 @@ def test_cli_prints_aliases_of_merged_stories(tmp_path, capsys):
     assert main(["resolve", str(tmp_path), "jiji:z"]) == 0
     assert json.loads(capsys.readouterr().out)["now"] == x.story_id
     assert main(["aliases", str(tmp_path / "missing")]) == 1
+
+
+def test_sqlite_store_pragmas(tmp_path):
+    store = SQLiteStoryStore(tmp_path / "deep" / "d.sqlite", cache_mb=8, mmap_mb=0)
+    q = lambda p: store.db.execute(f"PRAGMA {p}").fetchone()[0]  # noqa: E731
+    assert (q("journal_mode"), q("synchronous"), q("cache_size"), q("mmap_size")) == ("wal", 1, -8192, 0)
+    store.close()

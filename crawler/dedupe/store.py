@@ -127,10 +127,12 @@ class SQLiteStoryStore(StoryStore):
     """The default store: one SQLite file (WAL, synchronous=NORMAL), e.g. ``STATE_DIR/dedupe.sqlite``.
 
     Writes go into one open transaction; :meth:`commit` ends it (the pipeline commits in
-    batches). ``path=":memory:"`` gives a throw-away store (tests, evaluation).
+    batches). ``path=":memory:"`` gives a throw-away store (tests, evaluation). ``cache_mb`` and
+    ``mmap_mb`` bound SQLite's page cache and memory map: touched mapped pages count in the
+    process RSS (they are file pages the kernel can drop), so lower them to bound RSS at scale.
     """
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", cache_mb: int = 64, mmap_mb: int = 256):
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +141,8 @@ class SQLiteStoryStore(StoryStore):
         c.execute("PRAGMA journal_mode=WAL")
         c.execute("PRAGMA synchronous=NORMAL")
         c.execute("PRAGMA temp_store=MEMORY")
-        c.execute("PRAGMA cache_size=-65536")        # 64 MB page cache
-        c.execute("PRAGMA mmap_size=268435456")       # 256 MB memory-mapped reads
+        c.execute(f"PRAGMA cache_size={-1024 * int(cache_mb)}")      # page cache, in KiB
+        c.execute(f"PRAGMA mmap_size={int(mmap_mb) * 2**20}")          # memory-mapped reads (0 = off)
         c.executescript(SCHEMA)
         self._roots: dict[int, int] = {}
         self._in_tx = False

@@ -14,7 +14,8 @@
   nothing is written twice.
 
 Settings: DEDUPE_ENABLED (True), DEDUPE_MODE (link|drop), STATE_DIR (.state),
-DEDUPE_COMMIT_ITEMS (200), DEDUPE_COMMIT_SECONDS (5.0).
+DEDUPE_COMMIT_ITEMS (200), DEDUPE_COMMIT_SECONDS (5.0), DEDUPE_SQLITE_CACHE_MB (64),
+DEDUPE_SQLITE_MMAP_MB (256).
 Stats: dedupe/new_story, dedupe/linked_hard, dedupe/linked_near, dedupe/merged, dedupe/dropped,
 dedupe/unchanged, dedupe/changed, dedupe/duplicate_in_run, dedupe/errors, dedupe/recovered.
 """
@@ -69,7 +70,10 @@ class DedupePipeline:
     # ------------------------------------------------------------------ lifecycle
     def open_spider(self):
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self.store = SQLiteStoryStore(self.state_dir / "dedupe.sqlite")
+        s = self.crawler.settings
+        self.store = SQLiteStoryStore(self.state_dir / "dedupe.sqlite",
+                                      cache_mb=s.getint("DEDUPE_SQLITE_CACHE_MB", 64),
+                                      mmap_mb=s.getint("DEDUPE_SQLITE_MMAP_MB", 256))
         self.index = StoryIndex(self.store)
         try:
             n = self.recover()

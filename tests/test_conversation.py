@@ -386,3 +386,21 @@ def test_articles_forbidden_by_robots_fall_back_to_feed_entries(tmp_path):
     lagoon = [r for r in records if r["story_id"] == "conversation:301544"]
     assert len(records) == 3 and len(lagoon) == 1
     assert lagoon[0]["tags"] == [] and lagoon[0]["doi"] is None
+
+
+def test_topic_page_with_long_teasers_is_a_listing():
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.conversation import ConversationSpider
+
+    teaser = "A long teaser paragraph. " * 20
+    html = (f"<html><head><meta property='og:type' content='website'></head><body><article class='article-teaser'>"
+            f"<h2><a class='article-link' href='/a-story-12'>A story</a></h2><p>{teaser}</p></article></body></html>")
+    spider = ConversationSpider()
+    listing = HtmlResponse("https://theconversation.com/topics/oceans-77", body=html.encode(), encoding="utf-8")
+    assert spider.page_type(listing) == "listing"
+    assert list(spider.listing_links(listing)) == ["https://theconversation.com/a-story-12"]
+    html_article, url = case("unknown_layout")
+    # an article page under an unexpected URL is still recognised by its markers
+    odd = HtmlResponse("https://theconversation.com/preview/abc", body=html_article.encode(), encoding="utf-8")
+    assert spider.page_type(odd) == "article"

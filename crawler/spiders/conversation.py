@@ -86,14 +86,26 @@ class ConversationSpider(NewsSpider):
     def is_article_url(self, url: str) -> bool:
         return tc.is_article_url(url)
 
+    def looks_like_article(self, response: TextResponse) -> bool:
+        """For URLs not shaped like an article: the article template's markers only (topic and
+        section pages have long teaser paragraphs inside ``<article>`` elements)."""
+        sel = response.selector
+        if sel.css("article#article, [itemprop=articleBody]"):
+            return True
+        return bool(sel.xpath('//meta[@property="og:type"][@content="article"]'))
+
     def listing_links(self, response: TextResponse) -> Iterable[str]:
         """``a.article-link`` first, then any link shaped like an article URL."""
         hrefs = response.css("a.article-link::attr(href)").getall()
         hrefs += response.css("a::attr(href)").getall()
+        seen: set[str] = set()
         for href in hrefs:
             url = tc.force_https(response.urljoin(href.strip()))
             if self.is_article_url(url):
-                yield url.split("?", 1)[0]
+                url = url.split("?", 1)[0].split("#", 1)[0]
+                if url not in seen:
+                    seen.add(url)
+                    yield url
 
     def follow_article(self, response: Response, url: str, **cb_kwargs) -> scrapy.Request:
         cb_kwargs.setdefault("via", response.url)

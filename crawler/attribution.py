@@ -37,6 +37,7 @@ __all__ = [
     "canonical_credit",
     "split_authors",
     "split_byline",
+    "is_placeholder",
     "is_person",
     "clean_person_name",
     "parse_role_line",
@@ -76,11 +77,12 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("Kyodo News", "wire", (
         "KYODO", "KYODO NEWS", "Kyodo", "Kyodo News", "==Kyodo", "(Kyodo)", "© KYODO",
         "Kyodo News Plus", "Kyodo News+", "Kyodo News English", "english.kyodonews.net",
+        "共同通信", "共同通信社", "共同",
     )),
     Agency("Jiji Press", "wire", (
         "JIJI", "Jiji", "JIJI PRESS", "Jiji Press", "(Jiji Press)", "© Jiji",
         "[Copyright The Jiji Press, Ltd.]", "The Jiji Press, Ltd.", "JIJI PRESSLTD",
-        "Jiji Press English News Service", "jen.jiji.com",
+        "Jiji Press English News Service", "jen.jiji.com", "時事通信", "時事通信社", "時事",
     )),
     Agency("AFP", "wire", ("AFP-JIJI", "AFP-Jiji", "AFP/JIJI", "AFP/Jiji", "AFP / JIJI"), via="Jiji Press"),
     Agency("EPA", "wire", ("EPA-JIJI", "EPA-Jiji", "EPA/JIJI"), via="Jiji Press"),
@@ -152,10 +154,10 @@ def _agency_key(text: object) -> str:
 def _build_index() -> dict[str, Agency]:
     index: dict[str, Agency] = {}
     for agency in AGENCIES:
-        for variant in (agency.name, *agency.variants):
+        for variant in (agency.name, agency.credit, *agency.variants):
             key = _agency_key(variant)
             if agency.via and variant == agency.name:
-                continue  # "AFP" belongs to the plain AFP entry
+                continue  # "AFP" belongs to the plain AFP entry; "AFP via Jiji Press" to this one
             index.setdefault(key, agency)
             if key.startswith("the "):
                 index.setdefault(key[4:], agency)
@@ -283,6 +285,22 @@ def _byline_pieces(text: str) -> list[str]:
             continue  # "Jane Doe, PhD"
         pieces.append(piece)
     return pieces
+
+
+def is_placeholder(text: object) -> bool:
+    """A byline/credit that names nobody: `No Author`, `Staff`, `Staff Writer`, `Editorial
+    Board`, `Special to The Japan Times`, empty."""
+    pieces = _byline_pieces(text if isinstance(text, str) else "")
+    return all(
+        _NON_PERSON_PHRASES.match(p) or p.casefold().strip(" .") in _PLACEHOLDER_WORDS for p in pieces
+    )
+
+
+_PLACEHOLDER_WORDS = {
+    "staff", "staff writer", "staff writers", "staff reporter", "editor", "editors", "the editors",
+    "editorial", "newsdesk", "news desk", "admin", "administrator", "unknown", "anonymous", "guest",
+    "correspondent", "our correspondent", "contributor", "web desk", "online desk",
+}
 
 
 def split_byline(text: object) -> tuple[list[str], list[str]]:

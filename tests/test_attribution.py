@@ -42,6 +42,9 @@ AGENCY_CASES = [
     ("Japan Times", "The Japan Times"),
     ("JAPAN TODAY", "Japan Today"),
     ("  kyodo news  ", "Kyodo News"),
+    ("時事通信社", "Jiji Press"),  # www.jiji.com JSON-LD author/publisher Organization
+    ("共同通信", "Kyodo News"),
+    ("AFP via Jiji Press", "AFP"),  # our own credit form reads back
     # not agencies: credits that merely contain one, people, empty
     ("Haiyun Jiang/Pool via AP", None),
     ("Craig Mark", None),
@@ -102,6 +105,15 @@ BYLINE_CASES = [
 @pytest.mark.parametrize("text,expected", BYLINE_CASES)
 def test_split_authors(text, expected):
     assert at.split_authors(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("No Author", True), ("Staff Writer", True), ("No Author, Staff", True),
+    ("Special to The Japan Times", True), ("", True),
+    ("Jane Doe", False), ("KYODO", False), ("No Author, Jane Doe", False),
+])
+def test_is_placeholder(text, expected):
+    assert at.is_placeholder(text) is expected
 
 
 def test_split_byline_keeps_the_non_people_as_printed():
@@ -602,6 +614,34 @@ def test_people_in_a_mixed_case_credit_become_authors_when_none(pipe):
     assert [(a.name, a.name_raw) for a in item.authors] == [("Hanako Ota", "No Author, Hanako Ota")]
     assert item.original_publisher is None
     assert item.is_republication is False
+
+
+@pytest.mark.parametrize("credit", ["No Author", "Staff Writer", "  "])
+def test_placeholder_credit_is_neither_publisher_nor_unknown(pipe, crawler, credit):
+    item = Article(source="japantimes", publisher="The Japan Times", hints={"credit": credit})
+    pipe.process_item(item)
+    assert (item.original_publisher, item.is_republication) == (None, False)
+    assert "attribution/unknown_credit" not in stats(crawler)
+
+
+def test_labelled_credit_is_looked_up(pipe):
+    item = Article(source="japantimes", publisher="The Japan Times", hints={"credit": "Photo: Reuters"})
+    pipe.process_item(item)
+    assert item.original_publisher == "Reuters"
+
+
+def test_running_twice_changes_nothing_more(pipe):
+    def make():
+        return Article(
+            source="republisher", publisher="Daily8", hints={"byline": "By Craig Mark", "credit": "AFP-JIJI"},
+            authors=[Author(name="Ana Ruiz and Ken Ito")], body=DAILY8_TAIL + "\n\n© The Conversation",
+            images=[Image(caption="Soldiers march. | AFP-JIJI"),
+                    Image(caption="Stone tools. Ana Ruiz/Wikimedia Commons, CC BY-SA")],
+            copyright="[Copyright The Jiji Press, Ltd.]", license="Licensed as Creative Commons – attribution, no derivatives.")
+    once = pipe.process_item(make())
+    twice = pipe.process_item(pipe.process_item(make()))
+    assert once == twice
+    assert once.images[0].credit == "AFP via Jiji Press" and once.original_publisher == "AFP"
 
 
 def test_dict_items_are_handled(pipe):

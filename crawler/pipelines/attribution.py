@@ -233,7 +233,9 @@ class AttributionPipeline:
 
     def _credit(self, item: ItemAdapter, credit: str, own: str | None, evidence: list[str]) -> None:
         """A wire credit line (JT p.credit / jat-credit, Kyodo "KYODO NEWS")."""
-        agency = attr.lookup_agency(credit)
+        if attr.is_placeholder(credit):
+            return  # "No Author", "Staff Writer": names nobody
+        agency = attr.lookup_agency(credit) or attr.lookup_agency(attr.split_credit_license(credit)[0])
         if agency:
             if agency.name != own and agency.name not in evidence:
                 evidence.insert(0, agency.name)

@@ -475,3 +475,14 @@ def test_figures_in_chrome_are_not_images_but_page_classes_do_not_matter():
     page = RepublisherPage(Selector(text=html), "https://example-news.org/2026/01/02/harbour/")
     assert [(i.url, i.caption, i.credit) for i in page.images()] == [
         ("https://example-news.org/a.jpg", "The harbour at dawn.", "Jane Roe")]
+
+
+@pytest.mark.parametrize("url, story_id", [
+    ("https://theconversation.com/will-ai-accelerate-or-undermine-innovation-272246", "conversation:272246"),
+    ("https://jen.jiji.com/jc/eng?g=int&k=2025062800512", "jiji:2025062800512"),
+    ("https://example-news.org/2026/01/02/some-story/", None),
+])
+def test_an_original_given_to_this_spider_keeps_its_own_story(url, story_id):
+    page = RepublisherPage(Selector(text="<html><body><article><p>" + "Text of the story. " * 20 + "</p></article></body></html>"), url)
+    art = page.article()
+    assert (art.is_republication, art.story_id) == (False, story_id)

@@ -79,6 +79,7 @@ def _host_is(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+
 def conversation_counter_ids(sel: Selector) -> list[str]:
     """Conversation article ids of the counter pixels (``img`` or ``iframe``; src, data-src, any
     lazy-loading attribute).
@@ -787,7 +788,11 @@ class RepublisherPage(ArticlePage):
         return None  # item_id = republisher:<hash of canonical_url> (defaults pipeline)
 
     def story_id(self) -> str | None:
-        return self.origin.story_id if self.origin else None
+        if self.origin:
+            return self.origin.story_id
+        # a page of one of our four sites given to this spider is an original: its own key
+        own = origin_from_url(self.url)
+        return own.story_id if own is not None else None
 
     def date_published_raw(self) -> str | None:
         return first(super().date_published_raw(), self.cleaned.header_date, self.trafilatura["date"])

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from scrapy.exceptions import IgnoreRequest
+
 from crawler.replay import FETCHED_AT_HEADER
 
 
@@ -37,7 +39,8 @@ def is_challenge(status: int, body: bytes) -> bool:
 
 
 class ChallengeMiddleware:
-    """Count and log bot-wall/challenge pages (``health/challenge``) so the run fails loudly."""
+    """Count, log and drop bot-wall/challenge pages (``health/challenge``): the run fails loudly
+    with the ``bot_wall`` rule and the wall's text never becomes an article."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -55,4 +58,5 @@ class ChallengeMiddleware:
             logging.getLogger(__name__).error(
                 "bot wall / challenge page (HTTP %s) at %s: the site is blocking the crawler", response.status, response.url
             )
+            raise IgnoreRequest(f"challenge page (HTTP {response.status}) at {response.url}")
         return response

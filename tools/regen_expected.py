@@ -14,7 +14,7 @@ from crawler.golden import cases, crawl_case, dump_expected
 
 
 def main(argv: list[str]) -> int:
-    wanted = [c for c in cases() if not argv or any(a in c.id for a in argv)]
+    wanted = [c for c in cases() if not argv or any(c.id == a or c.id.startswith(a.rstrip("/") + "/") for a in argv)]
 
     def run(case):
         records, proc = crawl_case(case)

@@ -286,7 +286,7 @@ def detect_origin(sel: Selector, url: str | None, paragraphs: list[str], source_
         if origin.publisher == wire[0]:
             origin.credit = wire[1]
             evidence.append(wire[2])
-    own = origin_from_url(url)
+    own = origin_from_url(url) if _host_is(_host(url), "nippon.com") else None  # a copy site's own key
     if own is not None and own.story_id:
         if origin is None:
             origin = Origin(own.publisher, None, own.story_id)

@@ -119,12 +119,10 @@ _WS = re.compile(r"\s+")
 
 
 def _clean(text: object) -> str:
-    """NFKC, NBSP -> space, entities decoded, whitespace collapsed."""
+    """Whitespace (NBSP included) collapsed; the characters are otherwise kept as printed."""
     if not isinstance(text, str):
         return ""
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
-    return _WS.sub(" ", text).strip()
+    return _WS.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 _KEY_STEPS = (
@@ -139,7 +137,7 @@ _KEY_STEPS = (
 
 
 def _agency_key(text: object) -> str:
-    key = _clean(text)
+    key = _clean(unicodedata.normalize("NFKC", html.unescape(text))) if isinstance(text, str) else ""
     changed = True
     while changed and key:
         changed = False
@@ -650,7 +648,7 @@ _LICENSE_TAIL = re.compile(
     r",?\s*(?P<lic>CC[\s-]?(?:BY(?:[\s-](?:NC|SA|ND))*|0)(?:[\s-]\d\.\d)?|Public domain)\s*\.?$", re.I
 )
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"”’'][.!?])[\"”’']?\s+")
-_PAREN_TAIL = re.compile(r"\s*\((?P<inner>[^()]{1,120})\)\s*$")
+_PAREN_TAIL = re.compile(r"\s*[(（](?P<inner>[^()（）]{1,120})[)）]\s*$")
 _VIA = re.compile(r"\bvia\s+\S", re.I)
 _PHOTO_AGENCY = re.compile(
     r"\b(?:Getty Images|iStock|Shutterstock|Wikimedia Commons|Unsplash|Flickr|Alamy|AAP Image)\b"
@@ -771,9 +769,7 @@ def split_caption_credit(caption: object) -> tuple[str | None, str | None, str |
         tail = text[ends[-1].end():] if ends else text
         if _looks_like_credit(tail):
             credit = tail
-            text = text[: ends[-1].start() + 0] if ends else ""
-            if ends:
-                text = text[: ends[-1].end()]
+            text = text[: ends[-1].start()] if ends else ""
     if credit is not None:
         credit, license_ = split_credit_license(credit)
     text = text.strip(" |")

@@ -237,6 +237,7 @@ CAPTION_CASES = [
      ("The new bridge in Mito.", "Courtesy of Mito city; Jiji Press", None)),
     ("The governor speaks to reporters. (© Jiji)", ("The governor speaks to reporters.", "Jiji Press", None)),
     ("Runners cross the finish line (Reuters)", ("Runners cross the finish line", "Reuters", None)),
+    ("首相官邸に入る閣僚（時事）", ("首相官邸に入る閣僚", "Jiji Press", None)),  # full-width parentheses
     ("A trader watches the screens on Friday. (AP Photo/Ken Ito)",
      ("A trader watches the screens on Friday.", "AP Photo/Ken Ito", None)),
     ("Engineers have always shared tools across borders. Mia Lund/iStock via Getty Images",

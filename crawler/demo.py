@@ -9,6 +9,9 @@ from pathlib import Path
 from crawler.golden import ROOT, crawl
 
 SPIDERS = ["conversation", "kyodo", "jiji", "japantimes", "republisher"]
+#: Extra spider arguments for the demo: the republisher has no site to discover from, so it
+#: reads the list of every republisher fixture page.
+DEMO_ARGS = {"republisher": {"urls_file": "fixtures/republisher/demo_urls.txt"}}
 
 
 def summarise(name: str, records: list[dict]) -> str:
@@ -30,13 +33,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     status = 0
     lines = []
+    everything: list[dict] = []
     for name in args.spiders:
         work = ROOT / ".state" / "demo-work" / name
         shutil.rmtree(work, ignore_errors=True)
-        records, proc = crawl(name, replay=ROOT / args.replay, workdir=work,
+        spider_args = {k: str(ROOT / v) for k, v in DEMO_ARGS.get(name, {}).items() if (ROOT / v).exists()}
+        records, proc = crawl(name, spider_args, replay=ROOT / args.replay, workdir=work,
                               settings={"OUTPUT_DIR": str(ROOT / args.output), "STATE_DIR": str(ROOT / args.state),
                                         "LOG_LEVEL": "WARNING"})
         mine = [r for r in records if r["source"] == name]
+        everything += mine
         if proc.returncode not in (0,):
             status = 1
             lines.append(f"{name:13} FAILED (exit {proc.returncode}): {' | '.join(proc.stderr.strip().splitlines()[-2:])}")
@@ -44,7 +50,24 @@ def main(argv=None) -> int:
             lines.append(summarise(name, mine))
     print("\nDemo summary (JSONL under %s/):" % args.output)
     print("\n".join(lines))
+    print(stories_across_sources(everything))
     return status
+
+
+def stories_across_sources(records: list[dict]) -> str:
+    """Stories whose copies were found on more than one site: the point of story_id."""
+    stories: dict[str, list[dict]] = {}
+    for r in records:
+        if r.get("story_id"):
+            stories.setdefault(r["story_id"], []).append(r)
+    shared = {k: v for k, v in stories.items() if len({r["source"] for r in v}) > 1}
+    out = [f"\nStories with copies on several sites: {len(shared)} (of {len(stories)} stories)"]
+    for sid, copies in sorted(shared.items()):
+        out.append(f"  {sid}")
+        for r in sorted(copies, key=lambda r: r["is_republication"]):
+            role = f"copy of {r['original_publisher']}" if r["is_republication"] else "original"
+            out.append(f"    {r['source']:12} {role:28} {(r['headline'] or '')[:70]}")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,9 @@ EXTENSIONS = {
     "crawler.extensions.runreport.RunReport": 500,
 }
 
+# --- republisher spider: feeds of sites that run our sources' stories ----------
+REPUBLISHER_FEEDS = ["https://japantoday.com/feed", "https://www.nippon.com/en/economy/feed/"]
+
 # --- pipelines that switch themselves off with NotConfigured ------------------
 DATES_ENABLED = True           # date normalisation (crawler/pipelines/dates.py)
 ATTRIBUTION_ENABLED = True     # attribution normalisation (crawler/pipelines/attribution.py)

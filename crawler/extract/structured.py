@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from typing import Any
 
 from parsel import Selector
@@ -80,12 +81,60 @@ def ld_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
+class _MetaIndex:
+    """Every ``<meta content>`` of one document, by name/property/itemprop, built in one pass.
+
+    ``by_any[N]`` holds, in document order, the ``content`` of each ``<meta>`` whose ``name``,
+    ``property`` or ``itemprop`` is N (what ``//meta[@name=N or @property=N or @itemprop=N]/@content``
+    returns); ``by_np[N]`` the same for ``name``/``property`` only.
+    """
+
+    __slots__ = ("by_any", "by_np", "__weakref__")
+
+    def __init__(self, root):
+        self.by_any: dict[str, list[str]] = {}
+        self.by_np: dict[str, list[str]] = {}
+        for el in root.iter("meta"):
+            content = el.get("content")
+            if content is None:
+                continue
+            name, prop, ip = el.get("name"), el.get("property"), el.get("itemprop")
+            for key in {name, prop} - {None}:
+                self.by_np.setdefault(key, []).append(content)
+            for key in {name, prop, ip} - {None}:
+                self.by_any.setdefault(key, []).append(content)
+
+
+#: document root element -> its meta index (entries go when the document goes)
+_META_INDEXES: "weakref.WeakKeyDictionary[Any, _MetaIndex]" = weakref.WeakKeyDictionary()
+
+
+def _meta_index(sel: Selector) -> _MetaIndex | None:
+    """The meta index of SEL's document (None for selectors without an lxml HTML/XML root)."""
+    root = getattr(sel, "root", None)
+    try:
+        doc = root.getroottree().getroot()
+    except AttributeError:
+        return None
+    if doc is None:
+        return None
+    index = _META_INDEXES.get(doc)
+    if index is None:
+        index = _META_INDEXES[doc] = _MetaIndex(doc)
+    return index
+
+
 def meta(sel: Selector, *names: str) -> str | None:
     """Content of the first <meta name|property|itemprop=NAME> present, in the order given."""
+    index = _meta_index(sel)
     for name in names:
-        v = sel.xpath(
-            f'//meta[@name="{name}" or @property="{name}" or @itemprop="{name}"]/@content'
-        ).get()
+        if index is None:
+            v = sel.xpath(
+                f'//meta[@name="{name}" or @property="{name}" or @itemprop="{name}"]/@content'
+            ).get()
+        else:
+            found = index.by_any.get(name)
+            v = found[0] if found else None
         v = clean(v)
         if v:
             return v
@@ -93,7 +142,11 @@ def meta(sel: Selector, *names: str) -> str | None:
 
 
 def metas(sel: Selector, name: str) -> list[str]:
-    vals = sel.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').getall()
+    index = _meta_index(sel)
+    if index is None:
+        vals = sel.xpath(f'//meta[@name="{name}" or @property="{name}"]/@content').getall()
+    else:
+        vals = index.by_np.get(name, [])
     return [c for c in (clean(v) for v in vals) if c]
 
 

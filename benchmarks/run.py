@@ -1,0 +1,545 @@
+"""The benchmark suite: ``python -m benchmarks.run [--quick] [--parts a,b] [--out FILE]``.
+
+Builds replay corpora under ``benchmarks/corpus/`` (git-ignored) and measures, in one run:
+
+* **throughput** - the full crawl (``scrapy crawl <spider> -a urls_file=...`` in replay mode with
+  every pipeline of ITEM_PIPELINES, plus the dedupe pipeline at 500 when settings.py does not list
+  it yet) against, on the same pages: (a) a bare spider that only yields ``{url}`` through the same
+  engine and replay handler (``benchmarks/spiders/bare.py``), (b) lxml parsing alone, (c)
+  ``trafilatura.extract``; also our own extraction in-process (parse + page object, no engine).
+  Each crawl is a child process; its CPU time and peak RSS come from ``os.wait4`` (the child's own
+  rusage, the per-child equivalent of ``getrusage(RUSAGE_CHILDREN)``). A crawl of zero pages of the
+  same spider is measured too: the *net* numbers (per page, pages/s) subtract it, so start-up is
+  counted once, under its own heading, and not spread over the pages.
+* **dates** - ``benchmarks.bench_dates.run(quick)`` (the dates engineer's benchmark); in quick
+  mode a small sample of the same corpus instead, because dateparser alone takes ~25 ms a string.
+* **dedupe** - ``benchmarks.bench_dedupe.run(sizes, quick)`` when present.
+* **memory** - peak RSS of the Conversation crawl at 2,000 and at 20,000 pages.
+* **startup** - ``scrapy list`` against ``scrapy version``, median of several runs.
+
+Corpora: ``conversation`` (2,000 Conversation pages padded with generated chrome to ~190 KB, the
+size of a real article page - the issue's calibration set), ``mixed`` (5,000 pages of all five
+spiders' fixtures, Conversation pages padded likewise, the others at fixture size 2-21 KB) and
+``conversation20k`` for memory. ``--quick`` uses a few hundred pages and small sizes and runs in
+under a minute; it always exits 0 (it proves the suite works). Results go to
+``benchmarks/results.json`` (parts not run are kept from the previous file) with every target
+and ``met`` true/false; a markdown table is printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "benchmarks" / "corpus"
+RESULTS = ROOT / "benchmarks" / "results.json"
+SPIDERS = ("conversation", "kyodo", "jiji", "japantimes", "republisher")
+PAD_KB = 185  # pages come out at ~190-200 KB
+PARTS = ("throughput", "dates", "dedupe", "memory", "startup")
+
+
+def log(*a) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- machine
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    import lxml.etree
+    import scrapy
+
+    try:
+        import trafilatura
+        traf = trafilatura.__version__
+    except Exception:  # noqa: BLE001
+        traf = None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb, "os": platform.platform(),
+            "python": platform.python_version(), "scrapy": scrapy.__version__,
+            "lxml": ".".join(map(str, lxml.etree.LXML_VERSION)), "trafilatura": traf,
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+# ----------------------------------------------------------------------------- corpora
+def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
+    """A corpus folder (rebuilt when its size or recipe changed)."""
+    from benchmarks.corpus import build
+
+    out = CORPUS / name
+    stamp = out / "recipe.json"
+    recipe = {"pages": pages, "seed": seed, "sites": sorted(sites) if sites else None, "pad_kb": PAD_KB,
+              "version": 2}
+    if stamp.exists() and json.loads(stamp.read_text()) == recipe:
+        return out
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    t0 = time.perf_counter()
+    listing = build(out, pages, seed=seed, sites=sites, pad_kb=PAD_KB)
+    stamp.write_text(json.dumps(recipe))
+    log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s")
+    return out
+
+
+def corpus_pages(root: Path, spider: str | None = None) -> list[tuple[str, bytes]]:
+    """(url, body) of every page of the corpus (of SPIDER's pages when given), in URL-file order."""
+    by_url = {}
+    for meta_path in root.rglob("*.meta.json"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        by_url[meta["url"]] = meta_path.parent / meta["body"]
+    urls = []
+    for line in (root / "urls.txt").read_text(encoding="utf-8").splitlines():
+        s, u = line.split(" ", 1)
+        if spider is None or s == spider:
+            urls.append(u)
+    return [(u, by_url[u].read_bytes()) for u in urls]
+
+
+def page_sizes(pages: list[tuple[str, bytes]]) -> dict:
+    sizes = sorted(len(b) for _, b in pages)
+    return {"pages": len(sizes), "median_kb": round(sizes[len(sizes) // 2] / 1024, 1),
+            "mean_kb": round(statistics.fmean(sizes) / 1024, 1), "min_kb": round(sizes[0] / 1024, 1),
+            "max_kb": round(sizes[-1] / 1024, 1)}
+
+
+# ----------------------------------------------------------------------------- crawls
+def project_pipelines() -> dict:
+    from crawler import settings
+
+    pipes = dict(settings.ITEM_PIPELINES)
+    if not any("dedupe" in k.lower() for k in pipes):
+        try:
+            import crawler.pipelines.dedupe  # noqa: F401
+            pipes["crawler.pipelines.dedupe.DedupePipeline"] = 500
+        except Exception:  # noqa: BLE001
+            pass
+    return pipes
+
+
+def child(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Run CMD; its own wall time, CPU time and peak RSS (os.wait4 = this child's rusage)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = b"", b""
+    # the pipes are drained by a thread so wait4 can reap the child itself
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def drain(name, stream):
+        chunks[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+    for t in threads:
+        t.start()
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    for t in threads:
+        t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = chunks.get("out", b""), chunks.get("err", b"")
+    return {"wall_s": wall, "cpu_s": ru.ru_utime + ru.ru_stime, "user_s": ru.ru_utime, "sys_s": ru.ru_stime,
+            "maxrss_mb": ru.ru_maxrss / 1024, "rc": proc.returncode,
+            "stderr_tail": err.decode("utf-8", "replace")[-1500:], "stdout": out.decode("utf-8", "replace")}
+
+
+def crawl(spider: str, urls_file: Path, replay: Path, bare: bool = False) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{spider}-", dir=ROOT / "benchmarks" / ".work"))
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "bare" if bare else spider, "-a", f"urls_file={urls_file}",
+           "-s", f"REPLAY_DIR={replay}", "-s", "LOG_LEVEL=WARNING", "-s", f"OUTPUT_DIR={work / 'out'}",
+           "-s", f"STATE_DIR={work / 'state'}"]
+    if bare:
+        cmd += ["-s", "SPIDER_MODULES=benchmarks.spiders", "-s", "ITEM_PIPELINES={}"]
+    else:
+        cmd += ["-s", "ITEM_PIPELINES=" + json.dumps(project_pipelines())]
+    res = child(cmd)
+    written = 0
+    for f in (work / "out").rglob("*.jsonl"):
+        with open(f, "rb") as fh:
+            written += sum(1 for _ in fh)
+    res["written"] = written
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+    return res
+
+
+def crawl_set(root: Path, spiders: list[str], bare: bool) -> dict:
+    """Crawl every spider's URL file of ROOT (or the bare spider over all of them): totals and net."""
+    (ROOT / "benchmarks" / ".work").mkdir(parents=True, exist_ok=True)
+    empty = ROOT / "benchmarks" / ".work" / "empty-urls.txt"
+    empty.write_text("")
+    tot = {"pages": 0, "wall_s": 0.0, "cpu_s": 0.0, "empty_wall_s": 0.0, "empty_cpu_s": 0.0, "written": 0,
+           "maxrss_mb": 0.0, "runs": {}}
+    groups = [("bare", root / "urls-all.txt")] if bare else [(s, root / f"urls-{s}.txt") for s in spiders]
+    if bare:
+        lines = (root / "urls.txt").read_text(encoding="utf-8").splitlines()
+        (root / "urls-all.txt").write_text("".join(ln.split(" ", 1)[1] + "\n" for ln in lines if ln))
+    for name, urls in groups:
+        if not urls.exists():
+            continue
+        n = sum(1 for ln in urls.read_text().splitlines() if ln.strip())
+        spider = "conversation" if bare else name
+        zero = crawl(spider, empty, root, bare=bare)
+        full = crawl(spider, urls, root, bare=bare)
+        if full["rc"] not in (0, 1):
+            log(f"  crawl {name} exited {full['rc']}:\n{full['stderr_tail']}")
+        tot["pages"] += n
+        tot["written"] += full["written"]
+        tot["wall_s"] += full["wall_s"]
+        tot["cpu_s"] += full["cpu_s"]
+        tot["empty_wall_s"] += zero["wall_s"]
+        tot["empty_cpu_s"] += zero["cpu_s"]
+        tot["maxrss_mb"] = max(tot["maxrss_mb"], full["maxrss_mb"])
+        tot["runs"][name] = {"pages": n, "written": full["written"], "rc": full["rc"],
+                             "wall_s": round(full["wall_s"], 2), "cpu_s": round(full["cpu_s"], 2),
+                             "empty_wall_s": round(zero["wall_s"], 2), "empty_cpu_s": round(zero["cpu_s"], 2),
+                             "maxrss_mb": round(full["maxrss_mb"], 1)}
+        log(f"  {'bare' if bare else 'full'} {name}: {n} pages, {full['written']} lines, "
+            f"wall {full['wall_s']:.1f} s, CPU {full['cpu_s']:.1f} s (empty crawl {zero['cpu_s']:.1f} s CPU), "
+            f"peak RSS {full['maxrss_mb']:.0f} MB")
+    p = max(1, tot["pages"])
+    net_cpu = max(1e-9, tot["cpu_s"] - tot["empty_cpu_s"])
+    net_wall = max(1e-9, tot["wall_s"] - tot["empty_wall_s"])
+    tot.update({
+        "cpu_ms_per_page": round(net_cpu / p * 1000, 3),
+        "pages_per_s": round(p / net_wall, 1),
+        "raw_cpu_ms_per_page": round(tot["cpu_s"] / p * 1000, 3),
+        "raw_pages_per_s": round(p / tot["wall_s"], 1),
+    })
+    for k in ("wall_s", "cpu_s", "empty_wall_s", "empty_cpu_s", "maxrss_mb"):
+        tot[k] = round(tot[k], 2)
+    return tot
+
+
+def timed(fn, pages: list[tuple[str, bytes]], repeat: int = 1) -> float:
+    """CPU ms per page of FN(url, body) over PAGES (best of REPEAT passes)."""
+    best = None
+    for _ in range(repeat):
+        t0 = time.process_time()
+        for url, body in pages:
+            fn(url, body)
+        dt = time.process_time() - t0
+        best = dt if best is None else min(best, dt)
+    return round(best / max(1, len(pages)) * 1000, 3)
+
+
+def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool) -> dict:
+    """lxml parse alone, trafilatura.extract, and our extraction without the engine."""
+    import lxml.html
+    from parsel import Selector
+
+    from crawler.sites.base import choose_page
+    from crawler.spiders import conversation, japantimes, jiji, kyodo, republisher
+
+    classes = {m.__name__.rsplit(".", 1)[1]: s.page_classes for m, s in (
+        (conversation, conversation.ConversationSpider), (kyodo, kyodo.KyodoSpider), (jiji, jiji.JijiSpider),
+        (japantimes, japantimes.JapanTimesSpider), (republisher, republisher.RepublisherSpider))}
+
+    def lxml_parse(url, body):
+        lxml.html.document_fromstring(body)
+
+    def ours(url, body):
+        sel = Selector(text=body.decode("utf-8", "replace"))
+        cls = choose_page(classes[spider_of[url]], sel, url)
+        cls(sel, url, "2026-01-01T00:00:00Z").items()
+
+    out = {"lxml_parse_ms": timed(lxml_parse, pages, repeat=2 if quick else 3)}
+    out["ours_extract_ms"] = timed(ours, pages)
+    try:
+        import trafilatura
+
+        trafilatura.extract(pages[0][1].decode("utf-8", "replace"), url=pages[0][0])  # warm its caches
+        out["trafilatura_ms"] = timed(lambda u, b: trafilatura.extract(b.decode("utf-8", "replace"), url=u), pages)
+    except ImportError:
+        out["trafilatura_ms"] = None
+    return out
+
+
+def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> dict:
+    log(f"throughput: {name}")
+    pages = corpus_pages(root)
+    spider_of = {}
+    for line in (root / "urls.txt").read_text(encoding="utf-8").splitlines():
+        s, u = line.split(" ", 1)
+        spider_of[u] = s
+    res = {"corpus": page_sizes(pages)}
+    res["full"] = crawl_set(root, spiders, bare=False)
+    res["bare"] = crawl_set(root, spiders, bare=True)
+    res.update(in_process(pages, spider_of, quick))
+    full, bare = res["full"]["cpu_ms_per_page"], res["bare"]["cpu_ms_per_page"]
+    res["ours_above_engine_ms"] = round(full - bare, 3)
+    res["ratio_above_engine_to_lxml"] = round((full - bare) / res["lxml_parse_ms"], 2)
+    if res.get("trafilatura_ms"):
+        res["ratio_full_to_trafilatura"] = round(full / res["trafilatura_ms"], 3)
+    return res
+
+
+# ----------------------------------------------------------------------------- other parts
+def dates_part(quick: bool) -> dict:
+    from benchmarks import bench_dates
+
+    if not quick:
+        return bench_dates.run(False)
+    # run(quick=True) times 2,000 strings through dateparser (~25 ms each here): too slow for
+    # CI, so the quick mode times a sample of the same corpus the same way.
+    import dateparser
+
+    from crawler import dates
+
+    samples = bench_dates.corpus(120)
+    dateparser.parse("2025-06-28")
+    dates._analyse.cache_clear()
+    t0 = time.perf_counter()
+    ours = [dates.parse_date(raw, site=site, fetched_at=f) for _, site, f, raw, _ in samples]
+    t_ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _, _, _, raw, _ in samples:
+        dateparser.parse(raw)
+    t_dp = time.perf_counter() - t0
+    right = sum(bench_dates._right(v, truth) for v, (*_, truth) in zip(ours, samples))
+    return {"strings": len(samples), "speedup": round(t_dp / t_ours, 1), "ours_right": right,
+            "disagreements": None, "note": "quick sample; disagreements only checked by the full run"}
+
+
+def dedupe_part(quick: bool) -> dict | None:
+    try:
+        from benchmarks import bench_dedupe
+    except ImportError:
+        return None
+    sizes = (1_000, 3_000) if quick else (10_000, 100_000, 1_000_000)
+    return bench_dedupe.run(sizes, quick=quick, measure_items=200 if quick else None, log=log)
+
+
+def memory_part(quick: bool, small_root: Path | None) -> dict:
+    small_n, big_n = (200, 800) if quick else (2_000, 20_000)
+    small_root = corpus(f"conversation{small_n}", small_n, 11, {"conversation"})  # the throughput corpus
+    big_root = corpus(f"conversation{big_n}", big_n, 13, {"conversation"})
+    out = {}
+    for n, root in ((small_n, small_root), (big_n, big_root)):
+        r = crawl("conversation", root / "urls-conversation.txt", root)
+        out[str(n)] = {"pages": n, "peak_rss_mb": round(r["maxrss_mb"], 1), "written": r["written"],
+                       "wall_s": round(r["wall_s"], 1), "cpu_s": round(r["cpu_s"], 1), "rc": r["rc"]}
+        log(f"memory: {n} pages, peak RSS {r['maxrss_mb']:.0f} MB ({r['written']} lines, {r['wall_s']:.0f} s)")
+    out["ratio"] = round(out[str(big_n)]["peak_rss_mb"] / out[str(small_n)]["peak_rss_mb"], 3)
+    return out
+
+
+def startup_part(quick: bool) -> dict:
+    runs = 3 if quick else 7
+    res = {}
+    for what in ("version", "list"):
+        walls, cpus = [], []
+        for _ in range(runs):
+            r = child([sys.executable, "-m", "scrapy", what])
+            walls.append(r["wall_s"])
+            cpus.append(r["cpu_s"])
+        res[what] = {"median_wall_s": round(statistics.median(walls), 3), "median_cpu_s": round(statistics.median(cpus), 3)}
+    res["overhead_wall_s"] = round(res["list"]["median_wall_s"] - res["version"]["median_wall_s"], 3)
+    res["overhead_cpu_s"] = round(res["list"]["median_cpu_s"] - res["version"]["median_cpu_s"], 3)
+    log(f"startup: scrapy version {res['version']['median_wall_s']:.2f} s, scrapy list {res['list']['median_wall_s']:.2f} s")
+    return res
+
+
+# ----------------------------------------------------------------------------- targets
+def targets(r: dict) -> list[dict]:
+    out = []
+
+    def add(name, value, limit, ok, unit=""):
+        out.append({"target": name, "value": value, "limit": limit, "unit": unit,
+                    "met": bool(ok) if value is not None else None})
+
+    tp = (r.get("throughput") or {}).get("conversation")
+    if tp:
+        add("full pipeline pages/s (one process, Conversation 190 KB pages)", tp["full"]["pages_per_s"], ">= 200",
+            tp["full"]["pages_per_s"] >= 200, "pages/s")
+        add("our cost above bare engine / lxml parse", tp["ratio_above_engine_to_lxml"], "<= 3",
+            tp["ratio_above_engine_to_lxml"] <= 3, "x")
+        if tp.get("ratio_full_to_trafilatura") is not None:
+            add("full CPU/page / trafilatura CPU/page", tp["ratio_full_to_trafilatura"], "<= 0.333",
+                tp["ratio_full_to_trafilatura"] <= 1 / 3, "x")
+    d = r.get("dates")
+    if d:
+        add("dates speedup over dateparser", d.get("speedup"), ">= 50", (d.get("speedup") or 0) >= 50, "x")
+        if d.get("disagreements") is not None:
+            add("dates disagreements where dateparser is right", d["disagreements"], "== 0", d["disagreements"] == 0)
+    dd = r.get("dedupe")
+    if dd and dd.get("sizes"):
+        keys = sorted(dd["sizes"], key=int)
+        big, small = dd["sizes"][keys[-1]], dd["sizes"][keys[0]]
+        label = f"{int(keys[-1]):,}"
+        add(f"dedupe p50 at {label} stories", big["p50_ms"], "<= 1", big["p50_ms"] <= 1, "ms")
+        add(f"dedupe p99 at {label} stories", big["p99_ms"], "<= 5", big["p99_ms"] <= 5, "ms")
+        add(f"dedupe bytes on disk per story at {label}", big["bytes_per_story"], "<= 1024",
+            big["bytes_per_story"] <= 1024, "B")
+        ratio = round(big["mean_ms"] / small["mean_ms"], 2)
+        add(f"dedupe mean cost at {label} / at {int(keys[0]):,}", ratio, "<= 2", ratio <= 2, "x")
+    m = r.get("memory")
+    if m:
+        peaks = [v["peak_rss_mb"] for k, v in m.items() if isinstance(v, dict)]
+        add("peak RSS of the crawl", max(peaks), "<= 300", max(peaks) <= 300, "MB")
+        add("peak RSS large / small crawl", m["ratio"], "<= 1.3", m["ratio"] <= 1.3, "x")
+    s = r.get("startup")
+    if s:
+        add("start-up overhead (scrapy list - scrapy version)", s["overhead_wall_s"], "<= 0.3",
+            s["overhead_wall_s"] <= 0.3, "s")
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+def table(r: dict) -> str:
+    lines = []
+    m = r.get("machine", {})
+    lines.append(f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gb')} GB RAM, "
+                 f"Python {m.get('python')}, Scrapy {m.get('scrapy')}, lxml {m.get('lxml')}, "
+                 f"trafilatura {m.get('trafilatura')}; load average at start {m.get('loadavg_at_start')}"
+                 f"{' (quick run)' if r.get('quick') else ''}.")
+    lines.append("")
+    for name, tp in (r.get("throughput") or {}).items():
+        c = tp["corpus"]
+        lines.append(f"**Throughput, {name} corpus** ({c['pages']} pages, median {c['median_kb']} KB, "
+                     f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl:")
+        lines.append("")
+        lines.append("| | CPU ms/page | pages/s (one process) | peak RSS MB |")
+        lines.append("|---|---:|---:|---:|")
+        f, b = tp["full"], tp["bare"]
+        lines.append(f"| full crawl, every pipeline | {f['cpu_ms_per_page']:.2f} | {f['pages_per_s']:.0f} | {f['maxrss_mb']:.0f} |")
+        lines.append(f"| (a) bare Scrapy spider, same engine + replay | {b['cpu_ms_per_page']:.2f} | {b['pages_per_s']:.0f} | {b['maxrss_mb']:.0f} |")
+        lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {1000 / tp['lxml_parse_ms']:.0f} | |")
+        if tp.get("trafilatura_ms"):
+            lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {1000 / tp['trafilatura_ms']:.0f} | |")
+        lines.append(f"| ours in-process: parse + page object, no engine | {tp['ours_extract_ms']:.2f} | {1000 / tp['ours_extract_ms']:.0f} | |")
+        lines.append(f"| full − bare (our cost above the engine) | {tp['ours_above_engine_ms']:.2f} | | |")
+        lines.append("")
+    d = r.get("dates")
+    if d:
+        lines.append(f"**Dates**: {d.get('strings')} strings, {d.get('speedup')}× plain dateparser"
+                     + (f" ({d.get('ours_us_per_string')} µs vs {d.get('dateparser_us_per_string')} µs a string)" if d.get("ours_us_per_string") else "")
+                     + f"; right {d.get('ours_right')}"
+                     + (f", dateparser right {d.get('dateparser_right')}" if d.get("dateparser_right") is not None else "")
+                     + f"; disagreements where dateparser is right: {d.get('disagreements')}.")
+        lines.append("")
+    dd = r.get("dedupe")
+    if dd and dd.get("sizes"):
+        lines.append("**Dedupe** (check-and-insert into the story index):")
+        lines.append("")
+        lines.append("| stories | p50 ms | p99 ms | mean ms | CPU p99 ms | bytes/story | RSS MB |")
+        lines.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for k in sorted(dd["sizes"], key=int):
+            v = dd["sizes"][k]
+            lines.append(f"| {int(k):,} | {v['p50_ms']} | {v['p99_ms']} | {v['mean_ms']} | {v.get('cpu_p99_ms')} | "
+                         f"{v['bytes_per_story']} | {v['rss_mb']} |")
+        lines.append("")
+    mem = r.get("memory")
+    if mem:
+        parts = [f"{int(k):,} pages {v['peak_rss_mb']:.0f} MB" for k, v in mem.items() if isinstance(v, dict)]
+        lines.append(f"**Memory** (peak RSS of a Conversation crawl): {', '.join(parts)}; ratio {mem['ratio']}.")
+        lines.append("")
+    s = r.get("startup")
+    if s:
+        lines.append(f"**Start-up** (median wall): `scrapy version` {s['version']['median_wall_s']:.2f} s, "
+                     f"`scrapy list` {s['list']['median_wall_s']:.2f} s: overhead {s['overhead_wall_s']:.2f} s "
+                     f"(CPU {s['overhead_cpu_s']:.2f} s).")
+        lines.append("")
+    lines.append("| target | value | limit | met |")
+    lines.append("|---|---:|---:|:---:|")
+    for t in r.get("targets", []):
+        met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
+        lines.append(f"| {t['target']} | {t['value']} {t['unit']} | {t['limit']} | {met} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a few hundred pages, small sizes: under a minute")
+    ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
+    ap.add_argument("--sets", default="conversation,mixed", help="throughput corpora (full mode)")
+    ap.add_argument("--out", type=Path, default=None, help="results file (default benchmarks/results.json; "
+                    "quick: benchmarks/.work/results-quick.json)")
+    args = ap.parse_args(argv)
+    parts = [p for p in args.parts.split(",") if p]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        ap.error(f"unknown parts: {sorted(unknown)}")
+    out_path = args.out or (ROOT / "benchmarks" / ".work" / "results-quick.json" if args.quick else RESULTS)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    (ROOT / "benchmarks" / ".work").mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    try:
+        results = json.loads(out_path.read_text()) if out_path.exists() else {}
+    except ValueError:
+        results = {}
+    results["machine"] = machine()
+    results["quick"] = args.quick
+    results["when"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results.setdefault("measured_at", {})
+    t_start = time.perf_counter()
+
+    def done(part):
+        results["measured_at"][part] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+    conv_root = None
+    if "throughput" in parts:
+        n_conv, n_mixed = (200, 0) if args.quick else (2_000, 5_000)
+        sets = [s for s in args.sets.split(",") if s] if not args.quick else ["conversation"]
+        tp = {}
+        if "conversation" in sets:
+            conv_root = corpus(f"conversation{n_conv}", n_conv, 11, {"conversation"})
+            tp["conversation"] = throughput_set("conversation", conv_root, ["conversation"], args.quick)
+        if "mixed" in sets and n_mixed:
+            root = corpus(f"mixed{n_mixed}", n_mixed, 12, None)
+            tp["mixed"] = throughput_set("mixed", root, list(SPIDERS), args.quick)
+        results["throughput"] = tp
+        done("throughput")
+    if "memory" in parts:
+        results["memory"] = memory_part(args.quick, conv_root if args.quick else None)
+        done("memory")
+    if "startup" in parts:
+        results["startup"] = startup_part(args.quick)
+        done("startup")
+    if "dates" in parts:
+        log("dates ...")
+        results["dates"] = dates_part(args.quick)
+        done("dates")
+    if "dedupe" in parts:
+        log("dedupe ...")
+        dd = dedupe_part(args.quick)
+        if dd is not None:
+            results["dedupe"] = dd
+            done("dedupe")
+    results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    results["seconds"] = round(time.perf_counter() - t_start, 1)
+    results["targets"] = targets(results)
+    out_path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    print(table(results))
+    missed = [t["target"] for t in results["targets"] if t["met"] is False]
+    log(f"\n{len(results['targets']) - len(missed)} of {len(results['targets'])} targets met"
+        + (f"; missed: {'; '.join(missed)}" if missed else "") + f" ({results['seconds']:.0f} s) -> {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

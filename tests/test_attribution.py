@@ -565,6 +565,14 @@ def test_jiji_copy_dateline_and_copyright(pipe):
     assert item.hints["dateline_date"] == "June 28"
 
 
+def test_agency_mentioned_in_the_text_is_not_wire_evidence(pipe):
+    body = ("The ministry released figures on Friday that economists at several banks had "
+            "described as disappointing (Reuters) - and shares fell.\n\nMore text.")
+    item = Article(source="japantimes", publisher="The Japan Times", body=body)
+    pipe.process_item(item)
+    assert (item.original_publisher, item.is_republication, item.dateline) == (None, False, None)
+
+
 def test_spider_values_are_kept_where_set(pipe):
     item = Article(source="jiji", publisher="Jiji Press", dateline="Osaka",
                    copyright="[Copyright The Jiji Press, Ltd.]",

@@ -181,7 +181,8 @@ class AttributionPipeline:
         if copyright_ or agency:
             self._inc("attribution/end_marks_stripped")
         agency, dateline = attr.detect_wire(body[:400])
-        if agency:
+        head = body.find(dateline) if dateline else -1
+        if agency and 0 <= head <= 100:  # a wire dateline opening the story, not a mention
             if agency not in evidence:
                 evidence.append(agency)
             place, date = attr.split_dateline(dateline)

@@ -424,6 +424,19 @@ def test_two_bios_in_one_paragraph_and_at_phrasing():
     ]
 
 
+def test_bios_in_separate_paragraphs_come_back_in_body_order():
+    body = ("The summit ended.\n\n"
+            "Ana Ruiz is Lecturer in Law, Kanto University.\n\n"
+            "*Ken Ito is a PhD candidate at Kobe College.*\n\n"
+            "First published in The Conversation.")
+    stripped, bios = at.strip_bios(body, ["Ken Ito", "Ana Ruiz"])
+    assert stripped == "The summit ended.\n\nFirst published in The Conversation."
+    assert [(b[0], b[1], b[2]) for b in bios] == [
+        ("Ana Ruiz", "Lecturer in Law", "Kanto University"),
+        ("Ken Ito", "PhD candidate", "Kobe College"),
+    ]
+
+
 @pytest.mark.parametrize("last", [
     "Craig Mark is right that the alliance is strained, say critics who",
     "Craig Mark is right that the alliance is strained.",

@@ -685,6 +685,8 @@ def test_odd_input_never_raises_or_loses_the_item(pipe, caplog):
         assert pipe.process_item(item) is item
     assert item.authors == []
     assert "not a list" in caplog.text
+    assert "body is not text" in caplog.text
+    assert item.body == 123 and item.copyright == 42  # odd values are left as they were
     weird = Article(authors=[None, 5, Author(name=None)], images=[None, "x", Image(caption=None)])
     assert pipe.process_item(weird) is weird
     assert weird.authors == []

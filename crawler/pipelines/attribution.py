@@ -171,6 +171,8 @@ class AttributionPipeline:
 
     def _body(self, item: ItemAdapter, evidence: list[str], hints: dict) -> None:
         body = item.get("body")
+        if body is not None and not isinstance(body, str):
+            logger.warning("attribution: body is not text in %s: %r", item.get("url"), type(body).__name__)
         if not isinstance(body, str) or not body.strip():
             return
         body, copyright_, agency = attr.strip_end_marks(body)

@@ -274,7 +274,7 @@ class CrawlRun:
 
 
 def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | None = None,
-          proxy: str | None = None, timeout: float = 120) -> CrawlRun:
+          proxy: str | None = None, env: dict | None = None, timeout: float = 120) -> CrawlRun:
     """``scrapy crawl SPIDER`` in a subprocess (real downloader), OUTPUT_DIR/STATE_DIR under TMP.
 
     Asserts what every fault crawl must show: the process finished, wrote exactly one run report,
@@ -289,7 +289,9 @@ def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | 
     merged = {**FAST, **reliability_settings(), "OUTPUT_DIR": str(out), "STATE_DIR": str(state), **(settings or {})}
     for k, v in merged.items():
         cmd += ["-s", f"{k}={v}"]
+    extra_env = env or {}
     env = {k: v for k, v in _os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy")}
+    env.update(extra_env)
     if proxy:
         env["http_proxy"] = proxy
     env["PYTHONPATH"] = str(ROOT)

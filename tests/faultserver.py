@@ -27,6 +27,7 @@ host that has no route gets a 404 from the server, nothing is forwarded anywhere
 from __future__ import annotations
 
 import gzip as _gzip
+import io
 import socket
 import struct
 import threading
@@ -110,8 +111,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(body[: route.keep])
             self.wfile.flush()
-            if route.fault == "reset":  # SO_LINGER 0: close() sends RST instead of FIN
+            if route.fault == "reset":  # SO_LINGER 0 + close now (before socketserver's FIN): a TCP RST
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.wfile.close()
+                self.rfile.close()
+                self.connection.close()  # the last reference: the fd really closes, with an RST
+                self.wfile = self.rfile = io.BytesIO()  # what socketserver flushes/closes afterwards
             self.close_connection = True
             return
         self.send_header("Content-Length", str(len(body)))

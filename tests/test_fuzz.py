@@ -133,6 +133,25 @@ def test_attribution_pairs_and_bios_never_raise(a, b, body, names):
     attribution.strip_bios(body, names)
 
 
+@CHEAP
+@given(body=st.one_of(st.binary(max_size=400), st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+       ctype=st.one_of(st.none(), st.sampled_from(["text/html", "text/html; charset=utf-8", "text/html; charset=Shift_JIS",
+                                                  "text/html; charset=bogus", "text/html; charset=windows-1252"]),
+                       st.text(max_size=30)),
+       header=st.one_of(st.none(), st.binary(max_size=40), st.text(max_size=40)))
+def test_reliability_helpers_never_raise(body, ctype, header):
+    from crawler import reliability
+
+    fixed = reliability.repair_encoding(body, ctype)
+    if fixed is not None:
+        text, old, new = fixed
+        assert isinstance(text, str) and new in ("utf_8", "cp932", "euc_jp") and old != new
+    wait = reliability.retry_after_seconds(header)
+    assert wait is None or wait >= 0
+    masked = reliability.mask_secrets(header if isinstance(header, str) else "x")
+    assert isinstance(masked, str)
+
+
 # ------------------------------------------------------------------ site parsers on mutated pages
 
 @lru_cache(maxsize=None)

@@ -28,6 +28,8 @@ What this module adds:
   ``reliability/decompression_over_maxsize`` and an ERROR line when a compressed body expands
   past ``DOWNLOAD_MAXSIZE`` (Scrapy only logs a WARNING and the article errback drops it
   silently, so the run report would not show it).
+* :class:`RedirectMiddleware` — Scrapy's, plus a counter ``reliability/redirect_max_reached``
+  and a WARNING when a redirect chain is cut at ``REDIRECT_MAX_TIMES`` (Scrapy: DEBUG only).
 * :func:`mask_secrets` and :class:`SecretMaskingExtension` — passwords in URLs (``REDIS_URL``
   and the like) and the values of secret-looking settings are masked in every log line.
 
@@ -77,11 +79,12 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 try:  # the Scrapy glue below is only defined when Scrapy is importable
     from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware as _ScrapyHttpCompression
+    from scrapy.downloadermiddlewares.redirect import RedirectMiddleware as _ScrapyRedirect
     from scrapy.downloadermiddlewares.retry import RetryMiddleware as _ScrapyRetry
     from scrapy.exceptions import IgnoreRequest
     from scrapy.utils.response import response_status_message
 except ImportError:  # pragma: no cover - the crawler always has Scrapy
-    _ScrapyRetry = _ScrapyHttpCompression = object  # type: ignore[assignment,misc]
+    _ScrapyRetry = _ScrapyHttpCompression = _ScrapyRedirect = object  # type: ignore[assignment,misc]
 
 
 async def _sleep(seconds: float) -> None:
@@ -179,6 +182,22 @@ class OffsiteRedirectMiddleware:
         logger.warning("redirect from %s to another site not followed: %s (allowed: %s)",
                        redirects[0], request.url, ", ".join(domains))
         raise IgnoreRequest(f"redirect to another site: {request.url}")
+
+
+class RedirectMiddleware(_ScrapyRedirect):  # type: ignore[misc,valid-type]
+    """Scrapy's RedirectMiddleware, counting requests dropped after ``REDIRECT_MAX_TIMES``
+    redirects (``reliability/redirect_max_reached``, WARNING line); Scrapy drops them at DEBUG."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request=request, response=response)
+        except IgnoreRequest as exc:
+            if "max redirections" in str(exc):
+                self.crawler.stats.inc_value("reliability/redirect_max_reached")
+                logger.warning("%s: dropped after %d redirects (REDIRECT_MAX_TIMES); last hop to %s",
+                               (request.meta.get("redirect_urls") or [request.url])[0],
+                               request.meta.get("redirect_times", 0), response.headers.get("Location", b"").decode("latin-1"))
+            raise
 
 
 # ---------------------------------------------------------------------------- charsets
@@ -405,6 +424,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.reliability.CharsetRepairMiddleware": 560,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.reliability.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.reliability.RedirectMiddleware": 600,
 }
 EXTENSIONS = {
     "crawler.reliability.SecretMaskingExtension": 0,

@@ -294,6 +294,7 @@ def test_redirect_loop_is_bounded(tmp_path):
     assert_good_article_written(run)
     assert len(run.records) == 1
     assert run.report["http_status"]["301"] == 6 and run.report["http_status"]["302"] == 2
+    assert run.stat("reliability/redirect_max_reached") == 1
     assert run.returncode == 0, run.report["failed_rules"]
 
 

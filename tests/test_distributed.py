@@ -1,0 +1,384 @@
+"""Distributed crawling on Redis (issue 10): crawler/distributed.py, crawler/dedupe/redis_store.py.
+
+Every test that needs Redis starts its own ``redis-server`` on a free loopback port
+(tools/redis_server.py) and stops it. The end-to-end tests run real ``scrapy crawl`` worker
+processes over a generated replay corpus (benchmarks.corpus.build) of 2,000 republisher pages,
+whose copies of Conversation/Kyodo/Jiji stories share stories across pages.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRAPY = str(Path(sys.executable).with_name("scrapy"))
+PAGES = 2000
+SPIDER = "republisher"
+PIPELINES = {
+    "crawler.pipelines.defaults.DefaultsPipeline": 100,
+    "crawler.pipelines.attribution.AttributionPipeline": 300,
+    "crawler.pipelines.dedupe.DedupePipeline": 500,
+    "crawler.pipelines.coverage.CoveragePipeline": 800,
+    "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
+}
+ADDONS = {"crawler.replay.ReplayAddon": 0, "crawler.distributed.DistributedAddon": 10}
+
+
+def _redis_server_cls():
+    from tools.redis_server import RedisServer, redis_server_binary
+    if redis_server_binary() is None:
+        pytest.fail("redis-server is not installed: apt-get install -y redis-server (.ci/run does it)")
+    return RedisServer
+
+
+# ---------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from benchmarks.corpus import build
+    out = tmp_path_factory.mktemp("corpus")
+    build(out, PAGES, seed=11, sites={SPIDER})
+    return out
+
+
+@pytest.fixture
+def redis_server():
+    server = _redis_server_cls()().start()
+    yield server
+    server.cleanup()
+
+
+def worker_cmd(corpus: Path, work: Path, urls_file: Path | None = None, extra: list[str] | None = None) -> list[str]:
+    work.mkdir(parents=True, exist_ok=True)
+    cmd = [SCRAPY, "crawl", SPIDER, "-a", f"urls_file={urls_file or corpus / f'urls-{SPIDER}.txt'}",
+           "-s", f"REPLAY_DIR={corpus}", "-s", f"OUTPUT_DIR={work / 'out'}", "-s", f"STATE_DIR={work / 'state'}",
+           "-s", f"ITEM_PIPELINES={json.dumps(PIPELINES)}", "-s", f"ADDONS={json.dumps(ADDONS)}",
+           # dates are not what this test is about (dateparser is the slowest stage): off, and
+           # the date coverage floor with them
+           "-s", "DATES_ENABLED=False", "-s", 'HEALTH_FLOORS={"headline": 1.0}',
+           "-s", f"DISTRIBUTED_FETCH_LOG={work / 'fetched.txt'}", "-s", f"LOG_FILE={work / 'crawl.log'}",
+           "-s", "LOG_LEVEL=INFO", "-s", "DISTRIBUTED_RECLAIM_AFTER=5"]
+    return cmd + (extra or [])
+
+
+def env_with(redis_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+def run_workers(cmds: list[list[str]], env: dict, timeout: float = 300) -> list[int]:
+    procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in cmds]
+    return [p.wait(timeout) for p in procs]
+
+
+def records(work: Path) -> list[dict]:
+    out = []
+    for path in sorted((work / "out" / SPIDER).glob("*.jsonl")):
+        for line in path.read_bytes().splitlines(keepends=True):
+            assert line.endswith(b"\n"), f"torn line in {path}: {line[:80]!r}"
+            out.append(json.loads(line))
+    return out
+
+
+def resolver(aliases: dict[str, str]):
+    def resolve(sid: str) -> str:
+        seen = set()
+        while sid in aliases and sid not in seen:
+            seen.add(sid)
+            sid = aliases[sid]
+        return sid
+    return resolve
+
+
+def partition(recs: list[dict], aliases: dict[str, str]) -> set[frozenset[str]]:
+    resolve = resolver(aliases)
+    groups: dict[str, set[str]] = {}
+    for r in recs:
+        groups.setdefault(resolve(r["story_id"]), set()).add(r["item_id"])
+    return {frozenset(g) for g in groups.values()}
+
+
+def fetched(work: Path) -> Counter:
+    path = work / "fetched.txt"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return Counter(u for u in lines if not u.endswith("/robots.txt"))
+
+
+def corpus_urls(corpus: Path) -> list[str]:
+    return (corpus / f"urls-{SPIDER}.txt").read_text(encoding="utf-8").split()
+
+
+@pytest.fixture(scope="module")
+def single_run(corpus, tmp_path_factory):
+    """The reference: one process, no Redis, SQLite state."""
+    from crawler.dedupe import SQLiteStoryStore
+    work = tmp_path_factory.mktemp("single")
+    cmd = worker_cmd(corpus, work)
+    assert run_workers([cmd], env_with(None)) == [0], (work / "crawl.log").read_text()[-3000:]
+    recs = records(work)
+    store = SQLiteStoryStore(work / "state" / "dedupe.sqlite")
+    aliases = store.aliases()
+    store.close()
+    return recs, aliases, work
+
+
+# ---------------------------------------------------------------------------- pure helpers
+def test_mask_url_hides_passwords():
+    from crawler.distributed import mask_url
+    assert mask_url("redis://:s3cret@db.example:6379/0") == "redis://:***@db.example:6379/0"
+    assert mask_url("redis://crawler:s3cret@10.0.0.5/2") == "redis://crawler:***@10.0.0.5/2"
+    assert mask_url("rediss://tokenonly@host:6380") == "rediss://***@host:6380"
+    assert mask_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    assert "s3cret" not in mask_url("redis://:s3cret@[::1]:6379/0")
+
+
+def test_without_redis_url_the_addon_changes_nothing(monkeypatch):
+    from scrapy.settings import Settings
+
+    from crawler.distributed import DistributedAddon
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    before = {k: (str(settings[k]), settings.getpriority(k)) for k in settings}
+    DistributedAddon().update_settings(settings)
+    after = {k: (str(settings[k]), settings.getpriority(k)) for k in settings}
+    assert before == after
+
+
+def test_with_redis_url_the_addon_switches_to_scrapy_redis(monkeypatch):
+    from scrapy.settings import Settings
+
+    from crawler.distributed import DistributedAddon, DistributedCoordinator, RedisIncrementalMiddleware
+    monkeypatch.setenv("REDIS_URL", "redis://:pw@127.0.0.1:1/0")
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ITEM_PIPELINES", PIPELINES, priority="cmdline")
+    DistributedAddon().update_settings(settings)
+    assert settings["SCHEDULER"] == "crawler.distributed.RedisScheduler"
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings.getbool("SCHEDULER_PERSIST")
+    assert settings["REDIS_URL"] == "redis://:pw@127.0.0.1:1/0"
+    pipes = {getattr(k, "__name__", k) for k in settings.getdict("ITEM_PIPELINES")}
+    assert "RedisDedupePipeline" in pipes and "crawler.pipelines.dedupe.DedupePipeline" not in pipes
+    assert RedisIncrementalMiddleware in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert DistributedCoordinator in settings.getdict("EXTENSIONS")
+
+
+# ---------------------------------------------------------------------------- stores
+def test_redis_seen_store_behaves_like_the_sqlite_one(redis_server, tmp_path):
+    import redis
+
+    from crawler.distributed import RedisSeenStore
+    from crawler.state import SeenStore
+    stores = [SeenStore(tmp_path), RedisSeenStore(redis.Redis.from_url(redis_server.url), "t:seen")]
+    script = [("mark", ["https://a.example/x?b=2&a=1", "https://a.example/canon"], "2025-01-01"),
+              ("mark", ["https://b.example/y"], None),
+              ("mark", ["http://a.example/x?a=1&b=2"], "2024-01-01")]   # older lastmod never wins
+    for _, urls, lastmod in script:
+        for s in stores:
+            s.mark(urls, lastmod)
+    probes = [("https://a.example/x?a=1&b=2", None), ("https://a.example/x?a=1&b=2", "2025-01-01"),
+              ("https://a.example/x?a=1&b=2", "2025-06-01"), ("https://b.example/y", "2030-01-01"),
+              ("https://c.example/new", None), ("https://a.example/canon", "2024-12-31")]
+    answers = [[s.should_fetch(u, lm) for u, lm in probes] for s in stores]
+    assert answers[0] == answers[1] == [False, False, True, False, True, False]
+    assert len(stores[0]) == len(stores[1]) == 3
+
+
+def _eval_docs():
+    from tools.eval_dedupe import load
+    docs, _ = load()
+    return docs
+
+
+def _assign_all(index, docs):
+    from crawler.dedupe import hard_keys, is_compilation
+    out = []
+    for d in docs:
+        a = index.assign(d["item_id"], d.get("body"), d.get("story_id"),
+                         hard_keys(d.get("story_id"), d.get("canonical_url"), d.get("original_url")),
+                         is_compilation(d.get("headline"), d.get("body")))
+        out.append((a.story_id, a.how, a.merged))
+    return out
+
+
+def test_redis_story_store_gives_the_same_assignments_as_sqlite(redis_server):
+    """The labelled dedupe set, forward and reversed: same ids, same decisions, same aliases."""
+    import redis
+
+    from crawler.dedupe import SQLiteStoryStore, StoryIndex
+    from crawler.dedupe.redis_store import LockedStoryIndex, RedisStoryStore
+    docs = _eval_docs()
+    for n, order in enumerate((docs, docs[::-1])):
+        sql = SQLiteStoryStore(":memory:")
+        red = RedisStoryStore(redis.Redis.from_url(redis_server.url), prefix=f"t{n}:")
+        got_sql = _assign_all(StoryIndex(sql), order)
+        got_red = _assign_all(LockedStoryIndex(red), order)
+        assert got_red == got_sql
+        assert red.aliases() == sql.aliases()
+        hows = Counter(h for _, h, _ in got_red)
+        assert hows["new"] and (hows["hard"] + hows["near"])   # the set links copies both ways
+        # written marks and "changed"/"unchanged" across runs
+        from crawler.dedupe.index import body_hash_of
+        from crawler.dedupe.store import key_hash
+        d = order[0]
+        red.mark_written([(key_hash("item:" + d["item_id"]), body_hash_of(d.get("body")))])
+        again = LockedStoryIndex(red).assign(d["item_id"], d.get("body"), d.get("story_id"))
+        assert again.how == "unchanged"
+        changed = LockedStoryIndex(red).assign(d["item_id"], (d.get("body") or "") + " A new closing sentence here.",
+                                               d.get("story_id"))
+        assert changed.how == "changed" and changed.story_id == again.story_id
+        sql.close()
+
+
+def test_racing_workers_put_copies_of_one_story_in_one_story(redis_server):
+    """Six threads, each its own client and store, assign the eval set's copies at once."""
+    import redis
+
+    from crawler.dedupe import SQLiteStoryStore, StoryIndex
+    from crawler.dedupe.redis_store import LockedStoryIndex, RedisStoryStore
+    from crawler.dedupe.store import key_hash
+    docs = _eval_docs()
+    ref = SQLiteStoryStore(":memory:")
+    _assign_all(StoryIndex(ref), docs)
+
+    def final(store):
+        groups: dict[str, set] = {}
+        for d in docs:
+            doc = store.doc_for_item(key_hash("item:" + d["item_id"]))
+            groups.setdefault(store.story_sid(store.root(doc.story)), set()).add(d["item_id"])
+        return {frozenset(g) for g in groups.values()}
+
+    errors = []
+
+    def work(i):
+        try:
+            store = RedisStoryStore(redis.Redis.from_url(redis_server.url), prefix="race:")
+            _assign_all(LockedStoryIndex(store), docs[i::6])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    shared = RedisStoryStore(redis.Redis.from_url(redis_server.url), prefix="race:")
+    assert final(shared) == final(ref)
+    assert len(final(ref)) < len(docs)   # not vacuous: stories with several copies exist
+
+
+# ---------------------------------------------------------------------------- end to end
+def test_without_redis_a_crawl_runs_as_before(corpus, tmp_path):
+    """The addon registered, no REDIS_URL anywhere: in-memory scheduler, SQLite state, no Redis."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(corpus_urls(corpus)[:25]) + "\n", encoding="utf-8")
+    work = tmp_path / "w"
+    assert run_workers([worker_cmd(corpus, work, urls)], env_with(None)) == [0]
+    assert len(records(work)) == 25
+    assert (work / "state" / "dedupe.sqlite").exists() and (work / "state" / "seen.sqlite").exists()
+    report = json.loads(next((work / "out" / "reports").glob("run-*.json")).read_text())
+    stats = report["spiders"][0]["stats"]
+    assert stats.get("scheduler/enqueued/memory") == 25 and "scheduler/enqueued/redis" not in stats
+    assert "Redis" not in (work / "crawl.log").read_text()
+
+
+def test_three_workers_fetch_each_page_once_and_write_each_article_once(corpus, single_run, redis_server, tmp_path):
+    import redis as redis_py
+
+    from crawler.dedupe.redis_store import RedisStoryStore
+    ref_recs, ref_aliases, _ = single_run
+    works = [tmp_path / f"w{i}" for i in range(3)]
+    rcs = run_workers([worker_cmd(corpus, w) for w in works], env_with(redis_server.url))
+    logs = "\n".join((w / "crawl.log").read_text() for w in works)
+    assert rcs == [0, 0, 0], logs[-4000:]
+
+    urls = corpus_urls(corpus)
+    per_worker = [fetched(w) for w in works]
+    total = sum(per_worker, Counter())
+    assert sorted(total) == sorted(urls)                      # every page fetched ...
+    assert set(total.values()) == {1}                         # ... exactly once across workers
+    assert sum(1 for c in per_worker if c) >= 2               # and the work was shared
+    hits = 0
+    for w in works:
+        report = json.loads(next((w / "out" / "reports").glob("run-*.json")).read_text())
+        hits += report["spiders"][0]["stats"].get("replay/hit", 0)
+    robots = sum(1 for w in works for u in (w / "fetched.txt").read_text().split() if u.endswith("/robots.txt"))
+    assert hits - robots == PAGES
+
+    recs = [r for w in works for r in records(w)]
+    ids = Counter(r["item_id"] for r in recs)
+    assert max(ids.values()) == 1                             # every article written once
+    assert set(ids) == {r["item_id"] for r in ref_recs}       # ... and all of them
+    store = RedisStoryStore(redis_py.Redis.from_url(redis_server.url), prefix="crawler:dedupe:")
+    aliases = store.aliases()
+    got = partition(recs, aliases)
+    want = partition(ref_recs, ref_aliases)
+    assert got == want                                        # same story grouping as one process
+    assert any(len(g) > 1 for g in want)                      # copies of one story exist ...
+    resolve = resolver(aliases)
+    by_origin: dict[str, set] = {}
+    for r in recs:
+        if r.get("original_url"):
+            by_origin.setdefault(r["original_url"], set()).add(resolve(r["story_id"]))
+    assert by_origin and all(len(s) == 1 for s in by_origin.values())   # ... and share one story_id
+    # a finished crawl resets the frontier for the next run; the state stays
+    r = redis_py.Redis.from_url(redis_server.url)
+    assert not r.exists(f"{SPIDER}:dupefilter") and not r.zcard(f"{SPIDER}:requests")
+    assert r.hlen("crawler:seen") >= len(ids)
+
+
+def _written_lines(works) -> int:
+    n = 0
+    for w in works:
+        for p in (w / "out" / SPIDER).glob("*.jsonl"):
+            n += p.read_bytes().count(b"\n")
+    return n
+
+
+def test_redis_going_away_stops_workers_loudly_and_a_rerun_loses_and_repeats_nothing(corpus, single_run, tmp_path):
+    import redis as redis_py
+
+    from crawler.dedupe.redis_store import RedisStoryStore
+    ref_recs, ref_aliases, _ = single_run
+    server = _redis_server_cls()(password="pa55-w0rd").start()
+    try:
+        works = [tmp_path / f"w{i}" for i in range(3)]
+        cmds = [worker_cmd(corpus, w) for w in works]
+        env = env_with(server.url)
+        procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in cmds]
+        deadline = time.monotonic() + 180
+        while _written_lines(works) < 300 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+            time.sleep(0.2)
+        assert all(p.poll() is None for p in procs), "workers finished before Redis could be stopped"
+        server.stop()                                         # Redis goes away mid-run
+        rcs = [p.wait(120) for p in procs]
+        assert all(rc == 1 for rc in rcs), rcs
+        for w in works:
+            log = (w / "crawl.log").read_text()
+            assert "Redis at redis://:***@127.0.0.1" in log and "is unreachable" in log
+            assert "pa55-w0rd" not in log
+        first = [r for w in works for r in records(w)]        # records() fails on a torn line
+        assert 0 < len(first) < len(ref_recs)
+
+        server.start()                                        # Redis is back: the same commands again
+        rcs = run_workers(cmds, env)
+        logs = "\n".join((w / "crawl.log").read_text() for w in works)
+        assert rcs == [0, 0, 0], logs[-4000:]
+        recs = [r for w in works for r in records(w)]
+        ids = Counter(r["item_id"] for r in recs)
+        assert max(ids.values()) == 1                         # nothing repeated
+        assert set(ids) == {r["item_id"] for r in ref_recs}   # nothing lost
+        store = RedisStoryStore(redis_py.Redis.from_url(server.url), prefix="crawler:dedupe:")
+        assert partition(recs, store.aliases()) == partition(ref_recs, ref_aliases)
+    finally:
+        server.cleanup()

@@ -365,11 +365,12 @@ def secrets_in_settings(settings) -> list[str]:
     """Literal secrets to mask: passwords inside URL-valued settings and the values of settings
     whose name looks secret (``*PASSWORD*``, ``*TOKEN*``, ``*SECRET*``, ``*API_KEY*``…)."""
     found: list[str] = []
-    for name in list(settings.keys() if hasattr(settings, "keys") else settings):
-        try:
-            value = settings.get(name) if hasattr(settings, "get") else settings[name]
-        except Exception:  # noqa: BLE001
-            continue
+    attributes = getattr(settings, "attributes", None)  # Scrapy Settings: raw values, no deprecation warnings
+    if isinstance(attributes, dict):
+        items = [(k, getattr(a, "value", a)) for k, a in attributes.items()]
+    else:
+        items = list(settings.items())
+    for name, value in items:
         if not isinstance(value, str) or not value:
             continue
         for m in _URL_PASSWORD.finditer(value):

@@ -136,6 +136,14 @@ class _Server(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
+    def handle_error(self, request, client_address):
+        """A client that hangs up (the crawler cancelling an oversized body) is no server error."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
     def record(self, host, path, headers):
         with self.lock:
             self.hits.append((host, path, headers))

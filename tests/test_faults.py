@@ -355,9 +355,6 @@ def test_challenge_pages_are_reported_as_bot_wall(tmp_path):
     assert "bot_wall" in run.rules and run.returncode == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug: crawler/middlewares.py ChallengeMiddleware counts a 2xx challenge page "
-                   "but lets it through, so its body is written as an article ('Just a moment...'); "
-                   "fix: raise IgnoreRequest after counting (see docs/reliability.md)")
 def test_challenge_page_body_is_not_written(tmp_path):
     p202 = slug("accepted-but-walled-story")
     with FaultServer() as srv:

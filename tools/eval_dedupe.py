@@ -181,12 +181,12 @@ def sweep() -> None:
                 or (r["min_lead"] >= t.min_lead_shingles and r["lead"] >= lead))
 
     for jac in (0.3, 0.4, 0.5, 0.6, 0.7):
-        for cont in (0.5, 0.6, 0.7, 0.8):
+        for cont in (0.5, 0.65, 0.8):
             for lead in (0.5, 0.7, 0.9):
                 tp = sum(decide(r, jac, cont, lead) for r in pos)
                 fp = sum(decide(r, jac, cont, lead) for r in neg)
                 mark = "  <- chosen" if (jac, cont, lead) == (t.jaccard, t.containment, t.lead_containment) else ""
-                print(f"  jaccard {jac:.1f} containment {cont:.1f} lead {lead:.2f}: "
+                print(f"  jaccard {jac:.1f} containment {cont:.2f} lead {lead:.2f}: "
                       f"pair precision {tp / max(1, tp + fp):.3f} pair recall {tp / len(pos):.3f} (fp {fp}){mark}")
 
 

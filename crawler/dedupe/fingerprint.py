@@ -3,11 +3,11 @@ and compact 8-bit signatures for verification.
 
 Two sketches per text:
 
-* **body** — MinHash of every word shingle of the text (``BODY_PERM`` permutations), banded
-  ``BODY_BANDS`` × ``BODY_ROWS`` for LSH: finds copies that share most of their text (edited
+* **body** — MinHash of every word shingle of the text (``BODY_PERM`` permutations; the first
+  ``BODY_BANDS`` × ``BODY_ROWS`` values are banded for LSH): finds copies that share most of their text (edited
   headline, changed typography, chrome added, a paragraph more or less).
-* **lead** — MinHash of the first ``LEAD_SHINGLES`` shingles only, banded ``LEAD_BANDS`` ×
-  ``LEAD_ROWS``: finds what a long text and a short one share when the short one is the start of
+* **lead** — MinHash of the first ``LEAD_SHINGLES`` shingles only (``LEAD_PERM`` permutations,
+  the first ``LEAD_BANDS`` × ``LEAD_ROWS`` banded): finds what a long text and a short one share when the short one is the start of
   the long one — a digest entry or teaser and its full story, an extract, a copy whose last
   paragraphs were cut. Containment (how much of the short text lies in the long one) is
   estimated from the Jaccard estimate and the two set sizes, which are stored exactly.
@@ -33,8 +33,8 @@ from datasketch import MinHash
 from crawler.dedupe.normalize import words
 
 SHINGLE = 3                 # words per shingle
-BODY_PERM, BODY_BANDS, BODY_ROWS = 64, 16, 4
-LEAD_PERM, LEAD_BANDS, LEAD_ROWS = 32, 16, 2
+BODY_PERM, BODY_BANDS, BODY_ROWS = 128, 16, 4
+LEAD_PERM, LEAD_BANDS, LEAD_ROWS = 64, 16, 2
 LEAD_SHINGLES = 30          # the lead sketch covers the first 40 shingles (about 42 words)
 SEED = 20250628
 

@@ -38,7 +38,7 @@ class Thresholds:
     """Matching thresholds (chosen on fixtures/dedupe-eval, see docs/dedupe.md)."""
     min_shingles: int = 8          # shorter texts: hard keys only
     jaccard: float = 0.5           # body Jaccard: same text, small edits
-    containment: float = 0.6       # body containment of the smaller text in the larger
+    containment: float = 0.65      # body containment of the smaller text in the larger
     min_containment_shingles: int = 40   # ... when the smaller has at least this many shingles
     lead_containment: float = 0.7   # lead window: a short text is the start of the long one
     min_lead_shingles: int = 10    # ... when the shorter lead has at least this many shingles

@@ -19,7 +19,7 @@ Semantics every implementation must keep:
   story (its root) as written.
 
 Per story on disk (SQLite, one copy per story): one ``stories`` row (sid), one ``docs`` row
-(8-bit signatures, 96 bytes), its ``docs_item`` index entry, 16-32 ``bands`` rows of two small
+(8-bit signatures, 192 bytes), its ``docs_item`` index entry, 16-32 ``bands`` rows of two small
 integers in a WITHOUT ROWID table, and one ``keys`` row per hard key (64-bit hashes, not URLs).
 """
 from __future__ import annotations

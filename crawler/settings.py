@@ -53,6 +53,8 @@ REPUBLISHER_FEEDS = ["https://japantoday.com/feed", "https://www.nippon.com/en/e
 # --- pipelines that switch themselves off with NotConfigured ------------------
 DATES_ENABLED = True           # date normalisation (crawler/pipelines/dates.py)
 ATTRIBUTION_ENABLED = True     # attribution normalisation (crawler/pipelines/attribution.py)
+DEDUPE_ENABLED = True          # story ids across copies, unchanged articles not rewritten (crawler/pipelines/dedupe.py)
+DEDUPE_MODE = "link"           # "link": write every copy with its story_id; "drop": drop copies of written stories
 
 # --- health rules: a run that breaks one exits 1 (see crawler/health.py) --------
 HEALTH_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
@@ -62,7 +64,7 @@ HEALTH_MIN_ITEMS = 1
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,
     "crawler.pipelines.attribution.AttributionPipeline": 300,
-    # 500 dedupe: added when it lands
+    "crawler.pipelines.dedupe.DedupePipeline": 500,
     "crawler.pipelines.dates.DatesPipeline": 400,
     "crawler.pipelines.coverage.CoveragePipeline": 800,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,

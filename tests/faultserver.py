@@ -273,6 +273,9 @@ class CrawlRun:
     records: list[dict]
     out: Path
     state: Path
+    #: peak resident memory (KiB) of the largest child process this test process has waited for so
+    #: far (kernel accounting, RUSAGE_CHILDREN): an upper bound of this crawl's peak memory
+    peak_rss_kib: int = 0
 
     @property
     def stats(self) -> dict:
@@ -309,6 +312,9 @@ def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | 
         env["http_proxy"] = proxy
     env["PYTHONPATH"] = str(ROOT)
     proc = _subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     log = proc.stdout + proc.stderr
     reports = sorted((out / "reports").glob("run-*.json"))
     assert len(reports) == 1, f"expected one run report, got {reports}\n{log[-3000:]}"
@@ -327,4 +333,4 @@ def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | 
         assert not problems, f"written line breaks the schema: {problems}\n{line[:500]}"
         records.append(rec)
     assert "Traceback (most recent call last)" not in log, log[-5000:]
-    return CrawlRun(proc.returncode, log, report, text, lines, records, out, state)
+    return CrawlRun(proc.returncode, log, report, text, lines, records, out, state, peak)

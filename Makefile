@@ -30,6 +30,10 @@ regen-expected: $(STAMP)
 crawl: $(STAMP)
 	$(BIN)/scrapy crawlall $(SPIDERS_ARG)
 
+## Precision and recall of same-story pairs on the labelled set (fixtures/dedupe-eval/).
+eval-dedupe: $(STAMP)
+	$(BIN)/python -m tools.eval_dedupe
+
 bench-dates: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_dates
 

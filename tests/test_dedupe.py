@@ -246,3 +246,23 @@ def test_sqlite_store_pragmas(tmp_path):
     q = lambda p: store.db.execute(f"PRAGMA {p}").fetchone()[0]  # noqa: E731
     assert (q("journal_mode"), q("synchronous"), q("cache_size"), q("mmap_size")) == ("wal", 1, -8192, 0)
     store.close()
+
+
+def test_vectorised_minhash_equals_datasketch_update_batch():
+    import numpy as np
+
+    from crawler.dedupe.fingerprint import _BODY_TEMPLATE, _LEAD_TEMPLATE, _minhash, _minhash_reference, shingle_hashes
+    values = np.unique(shingle_hashes(words(STORY + OTHER)))
+    for template in (_BODY_TEMPLATE, _LEAD_TEMPLATE):
+        assert (_minhash(values, template) == _minhash_reference(values, template)).all()
+        assert (_minhash(values[:0], template) == _minhash_reference(values[:0], template)).all()
+
+
+def test_add_doc_twice_for_one_item_keeps_one_doc():
+    store = SQLiteStoryStore(":memory:")
+    s = store.new_story("story:x")
+    a = store.add_doc(42, s, 10, 10, b"\x01" * 192, [1, 2])
+    b = store.add_doc(42, s, 12, 10, b"\x02" * 192, [3])
+    assert a == b and store.doc_for_item(42).n_body == 12
+    assert set(store.candidates([1, 2, 3], 100)) == {a}
+    store.close()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.minhash import _fmix
 
 from crawler.dedupe.normalize import words
 
@@ -47,7 +48,7 @@ _BODY_TEMPLATE = MinHash(num_perm=BODY_PERM, seed=SEED, scheme="affine32")
 _LEAD_TEMPLATE = MinHash(num_perm=LEAD_PERM, seed=SEED + 1, scheme="affine32")
 
 
-#: word -> crc32 (odd, so never 0): a bounded cache, words repeat across a corpus
+#: word -> crc32: a bounded cache, words repeat across a corpus
 _WORD_HASHES: dict[str, int] = {}
 
 
@@ -62,8 +63,9 @@ def shingle_hashes(tokens: list[str], k: int = SHINGLE) -> np.ndarray:
     cache = _WORD_HASHES
     if len(cache) > 500_000:
         cache.clear()
-    wh = np.fromiter((cache.get(w) or cache.setdefault(w, zlib.crc32(w.encode()) | 1) for w in tokens),
-                     dtype=np.uint64, count=len(tokens))
+    for w in set(tokens).difference(cache):
+        cache[w] = zlib.crc32(w.encode())
+    wh = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     if len(tokens) < k:
         k = len(tokens)
     n = len(tokens) - k + 1
@@ -77,6 +79,22 @@ def shingle_hashes(tokens: list[str], k: int = SHINGLE) -> np.ndarray:
 
 
 def _minhash(values: np.ndarray, template: MinHash) -> np.ndarray:
+    """datasketch's ``affine32`` MinHash of 32-bit values, vectorised.
+
+    The same computation as ``MinHash(..., hashfunc=identity).update_batch(values)`` (MurmurHash3
+    pre-mix, then ``a * h + b mod 2**32`` per permutation, column minimum) without a Python call
+    per value; ``tests/test_dedupe.py`` checks it against ``update_batch``.
+    """
+    if not len(values):
+        return template.hashvalues.copy()
+    a, b = template.permutations
+    with np.errstate(over="ignore"):
+        hv = _fmix(values.astype(np.uint32).reshape(-1, 1), 32)
+        return (hv * a + b).min(axis=0)
+
+
+def _minhash_reference(values: np.ndarray, template: MinHash) -> np.ndarray:
+    """The plain datasketch path (slower): used by the tests to check :func:`_minhash`."""
     m = MinHash(num_perm=len(template), seed=template.seed, hashfunc=_identity,
                 permutations=template.permutations, scheme="affine32")
     if len(values):

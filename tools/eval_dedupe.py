@@ -180,9 +180,9 @@ def sweep() -> None:
         return (r["jaccard"] >= jac or (r["min_body"] >= t.min_containment_shingles and r["containment"] >= cont)
                 or (r["min_lead"] >= t.min_lead_shingles and r["lead"] >= lead))
 
-    for jac in (0.3, 0.4, 0.5, 0.6, 0.7):
-        for cont in (0.5, 0.65, 0.8):
-            for lead in (0.5, 0.7, 0.9):
+    for jac in (0.2, 0.3, 0.5, 0.7):
+        for cont in (0.4, 0.5, 0.65, 0.8):
+            for lead in (0.3, 0.5, 0.7, 0.9):
                 tp = sum(decide(r, jac, cont, lead) for r in pos)
                 fp = sum(decide(r, jac, cont, lead) for r in neg)
                 mark = "  <- chosen" if (jac, cont, lead) == (t.jaccard, t.containment, t.lead_containment) else ""

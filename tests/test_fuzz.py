@@ -152,6 +152,32 @@ def test_reliability_helpers_never_raise(body, ctype, header):
     assert isinstance(masked, str)
 
 
+@lru_cache(maxsize=None)
+def xml_fixtures() -> tuple[bytes, ...]:
+    return tuple(p.read_bytes() for p in sorted(FIXTURES.glob("*/*/page.xml")))
+
+
+@CHEAP
+@given(which=st.integers(min_value=0, max_value=10**6), cut=st.one_of(st.none(), st.integers(min_value=0, max_value=10**6)),
+       splices=st.lists(st.tuples(st.integers(min_value=0, max_value=10**6), st.binary(max_size=20)), max_size=5))
+def test_feed_and_sitemap_parsers_survive_broken_xml(which, cut, splices):
+    from crawler.extract.feeds import FeedEntry, parse_feed, parse_sitemap, sniff
+
+    docs = xml_fixtures()
+    assert docs
+    body = docs[which % len(docs)]
+    for at, junk in splices:
+        at %= len(body) + 1
+        body = body[:at] + junk + body[at:]
+    if cut is not None:
+        body = body[: cut % (len(body) + 1)]
+    sniff(body)
+    entries = parse_feed(body)
+    assert all(isinstance(e, FeedEntry) for e in entries)
+    urls, children = parse_sitemap(body)
+    assert all(isinstance(u, str) and u for u, _ in urls) and all(isinstance(c, str) for c in children)
+
+
 # ------------------------------------------------------------------ site parsers on mutated pages
 
 @lru_cache(maxsize=None)

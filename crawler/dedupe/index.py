@@ -142,7 +142,7 @@ class StoryIndex:
             how = "unchanged" if doc.body == fp.body_hash else "changed"
             if how == "changed":
                 bands = [] if compilation or fp.n_body < self.t.min_shingles else fp.bands
-                st.add_doc(item_h, doc.story, fp.n_body, fp.n_lead, fp.sig, bands, ref=doc.ref)
+                st.add_doc(item_h, doc.story, fp.n_body, fp.n_lead, fp.sig, bands)
             return Assignment(st.story_sid(doc.story), how, doc.story, True, fp.body_hash, item_h)
 
         keys = list(keys if keys is not None else hard_keys(story_id))
@@ -186,8 +186,7 @@ class StoryIndex:
                 merged.append(st.story_sid(r))
                 st.merge(r, target)
         st.add_keys(hk, target)
-        st.add_doc(item_h, target, fp.n_body, fp.n_lead, fp.sig, fp.bands if near else [],
-                   ref=doc.ref if doc is not None else None)
+        st.add_doc(item_h, target, fp.n_body, fp.n_lead, fp.sig, fp.bands if near else [])
         sid = sid if how == "new" else st.story_sid(target)
         return Assignment(sid, how, target, written, fp.body_hash, item_h, merged, rule)
 

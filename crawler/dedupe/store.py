@@ -83,9 +83,8 @@ class StoryStore(ABC):
     def doc_for_item(self, item: int) -> Doc | None: ...
 
     @abstractmethod
-    def add_doc(self, item: int, story: int, n_body: int, n_lead: int, sig: bytes, bands: list[int],
-                ref: int | None = None) -> int:
-        """Index a copy (``ref``: its doc when the caller already looked it up)."""
+    def add_doc(self, item: int, story: int, n_body: int, n_lead: int, sig: bytes, bands: list[int]) -> int:
+        """Index a copy (insert, or replace the doc of that item); return the doc reference."""
 
     # --- written state -------------------------------------------------------------------
     @abstractmethod
@@ -235,15 +234,11 @@ class SQLiteStoryStore(StoryStore):
         r = self.db.execute("SELECT id, item, story, nb, nl, sig, body FROM docs WHERE item=?", (item,)).fetchone()
         return Doc(*r) if r else None
 
-    def add_doc(self, item: int, story: int, n_body: int, n_lead: int, sig: bytes, bands: list[int],
-                ref: int | None = None) -> int:
+    def add_doc(self, item: int, story: int, n_body: int, n_lead: int, sig: bytes, bands: list[int]) -> int:
         w = self._w()
-        if ref is not None:
-            w.execute("UPDATE docs SET story=?, nb=?, nl=?, sig=? WHERE id=?", (story, n_body, n_lead, sig, ref))
-        else:
-            ref = w.execute("INSERT INTO docs(item, story, nb, nl, sig) VALUES (?,?,?,?,?) ON CONFLICT(item) DO "
-                            "UPDATE SET story=excluded.story, nb=excluded.nb, nl=excluded.nl, sig=excluded.sig "
-                            "RETURNING id", (item, story, n_body, n_lead, sig)).fetchone()[0]
+        ref = w.execute("INSERT INTO docs(item, story, nb, nl, sig) VALUES (?,?,?,?,?) ON CONFLICT(item) DO "
+                        "UPDATE SET story=excluded.story, nb=excluded.nb, nl=excluded.nl, sig=excluded.sig "
+                        "RETURNING id", (item, story, n_body, n_lead, sig)).fetchone()[0]
         if bands:
             w.executemany("INSERT OR IGNORE INTO bands(h, doc) VALUES (?, ?)", [(b, ref) for b in bands])
         return ref

@@ -45,6 +45,7 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 SPIDERS = ("conversation", "kyodo", "jiji", "japantimes", "republisher")
 PAD_KB = 185  # pages come out at ~190-200 KB
 PARTS = ("throughput", "dates", "dedupe", "memory", "startup")
+QUICK_PAGES = 120
 
 
 def log(*a) -> None:
@@ -229,6 +230,9 @@ def crawl_set(root: Path, spiders: list[str], bare: bool) -> dict:
         "pages_per_s": round(p / net_wall, 1),
         "raw_cpu_ms_per_page": round(tot["cpu_s"] / p * 1000, 3),
         "raw_pages_per_s": round(p / tot["wall_s"], 1),
+        # what one process does with a core to itself: the wall figure above is only as good as
+        # the machine is idle (see the load average in "machine")
+        "cpu_bound_pages_per_s": round(1000 / (net_cpu / p * 1000), 1),
     })
     for k in ("wall_s", "cpu_s", "empty_wall_s", "empty_cpu_s", "maxrss_mb"):
         tot[k] = round(tot[k], 2)
@@ -334,13 +338,16 @@ def dedupe_part(quick: bool) -> dict | None:
     return bench_dedupe.run(sizes, quick=quick, measure_items=200 if quick else None, log=log)
 
 
-def memory_part(quick: bool, small_root: Path | None) -> dict:
-    small_n, big_n = (200, 800) if quick else (2_000, 20_000)
+def memory_part(quick: bool, small_run: dict | None = None) -> dict:
+    small_n, big_n = (QUICK_PAGES, QUICK_PAGES * 3) if quick else (2_000, 20_000)
     small_root = corpus(f"conversation{small_n}", small_n, 11, {"conversation"})  # the throughput corpus
     big_root = corpus(f"conversation{big_n}", big_n, 13, {"conversation"})
     out = {}
     for n, root in ((small_n, small_root), (big_n, big_root)):
-        r = crawl("conversation", root / "urls-conversation.txt", root)
+        if n == small_n and small_run is not None:
+            r = small_run  # quick: the throughput crawl of the same corpus
+        else:
+            r = crawl("conversation", root / "urls-conversation.txt", root)
         out[str(n)] = {"pages": n, "peak_rss_mb": round(r["maxrss_mb"], 1), "written": r["written"],
                        "wall_s": round(r["wall_s"], 1), "cpu_s": round(r["cpu_s"], 1), "rc": r["rc"]}
         log(f"memory: {n} pages, peak RSS {r['maxrss_mb']:.0f} MB ({r['written']} lines, {r['wall_s']:.0f} s)")
@@ -350,6 +357,7 @@ def memory_part(quick: bool, small_root: Path | None) -> dict:
 
 def startup_part(quick: bool) -> dict:
     runs = 3 if quick else 7
+    child([sys.executable, "-m", "scrapy", "list"])  # warm the OS file cache once
     res = {}
     for what in ("version", "list"):
         walls, cpus = [], []
@@ -357,8 +365,10 @@ def startup_part(quick: bool) -> dict:
             r = child([sys.executable, "-m", "scrapy", what])
             walls.append(r["wall_s"])
             cpus.append(r["cpu_s"])
-        res[what] = {"median_wall_s": round(statistics.median(walls), 3), "median_cpu_s": round(statistics.median(cpus), 3)}
+        res[what] = {"median_wall_s": round(statistics.median(walls), 3), "min_wall_s": round(min(walls), 3),
+                     "median_cpu_s": round(statistics.median(cpus), 3), "runs": runs}
     res["overhead_wall_s"] = round(res["list"]["median_wall_s"] - res["version"]["median_wall_s"], 3)
+    res["overhead_min_wall_s"] = round(res["list"]["min_wall_s"] - res["version"]["min_wall_s"], 3)
     res["overhead_cpu_s"] = round(res["list"]["median_cpu_s"] - res["version"]["median_cpu_s"], 3)
     log(f"startup: scrapy version {res['version']['median_wall_s']:.2f} s, scrapy list {res['list']['median_wall_s']:.2f} s")
     return res
@@ -374,7 +384,10 @@ def targets(r: dict) -> list[dict]:
 
     tp = (r.get("throughput") or {}).get("conversation")
     if tp:
-        add("full pipeline pages/s (one process, Conversation 190 KB pages)", tp["full"]["pages_per_s"], ">= 200",
+        cap = tp["full"].get("cpu_bound_pages_per_s", tp["full"]["pages_per_s"])
+        add("full pipeline pages/s, one process with a core to itself (1000 / CPU ms per page)", cap, ">= 200",
+            cap >= 200, "pages/s")
+        add("full pipeline pages/s, wall clock on this (shared) machine", tp["full"]["pages_per_s"], ">= 200",
             tp["full"]["pages_per_s"] >= 200, "pages/s")
         add("our cost above bare engine / lxml parse", tp["ratio_above_engine_to_lxml"], "<= 3",
             tp["ratio_above_engine_to_lxml"] <= 3, "x")
@@ -404,8 +417,9 @@ def targets(r: dict) -> list[dict]:
         add("peak RSS large / small crawl", m["ratio"], "<= 1.3", m["ratio"] <= 1.3, "x")
     s = r.get("startup")
     if s:
-        add("start-up overhead (scrapy list - scrapy version)", s["overhead_wall_s"], "<= 0.3",
+        add("start-up overhead (scrapy list - scrapy version), median wall", s["overhead_wall_s"], "<= 0.3",
             s["overhead_wall_s"] <= 0.3, "s")
+        add("start-up overhead, CPU (median)", s["overhead_cpu_s"], "<= 0.3", s["overhead_cpu_s"] <= 0.3, "s")
     return out
 
 
@@ -423,16 +437,16 @@ def table(r: dict) -> str:
         lines.append(f"**Throughput, {name} corpus** ({c['pages']} pages, median {c['median_kb']} KB, "
                      f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl:")
         lines.append("")
-        lines.append("| | CPU ms/page | pages/s (one process) | peak RSS MB |")
-        lines.append("|---|---:|---:|---:|")
+        lines.append("| | CPU ms/page | pages/s, CPU-bound (1000 / CPU ms) | pages/s, wall on this machine | peak RSS MB |")
+        lines.append("|---|---:|---:|---:|---:|")
         f, b = tp["full"], tp["bare"]
-        lines.append(f"| full crawl, every pipeline | {f['cpu_ms_per_page']:.2f} | {f['pages_per_s']:.0f} | {f['maxrss_mb']:.0f} |")
-        lines.append(f"| (a) bare Scrapy spider, same engine + replay | {b['cpu_ms_per_page']:.2f} | {b['pages_per_s']:.0f} | {b['maxrss_mb']:.0f} |")
-        lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {1000 / tp['lxml_parse_ms']:.0f} | |")
+        lines.append(f"| full crawl, every pipeline | {f['cpu_ms_per_page']:.2f} | {1000 / f['cpu_ms_per_page']:.0f} | {f['pages_per_s']:.0f} | {f['maxrss_mb']:.0f} |")
+        lines.append(f"| (a) bare Scrapy spider, same engine + replay | {b['cpu_ms_per_page']:.2f} | {1000 / b['cpu_ms_per_page']:.0f} | {b['pages_per_s']:.0f} | {b['maxrss_mb']:.0f} |")
+        lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {1000 / tp['lxml_parse_ms']:.0f} | | |")
         if tp.get("trafilatura_ms"):
-            lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {1000 / tp['trafilatura_ms']:.0f} | |")
-        lines.append(f"| ours in-process: parse + page object, no engine | {tp['ours_extract_ms']:.2f} | {1000 / tp['ours_extract_ms']:.0f} | |")
-        lines.append(f"| full − bare (our cost above the engine) | {tp['ours_above_engine_ms']:.2f} | | |")
+            lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {1000 / tp['trafilatura_ms']:.0f} | | |")
+        lines.append(f"| ours in-process: parse + page object, no engine, no pipelines | {tp['ours_extract_ms']:.2f} | {1000 / tp['ours_extract_ms']:.0f} | | |")
+        lines.append(f"| full − bare (our cost above the engine) | {tp['ours_above_engine_ms']:.2f} | | | |")
         lines.append("")
     d = r.get("dates")
     if d:
@@ -460,9 +474,12 @@ def table(r: dict) -> str:
         lines.append("")
     s = r.get("startup")
     if s:
-        lines.append(f"**Start-up** (median wall): `scrapy version` {s['version']['median_wall_s']:.2f} s, "
-                     f"`scrapy list` {s['list']['median_wall_s']:.2f} s: overhead {s['overhead_wall_s']:.2f} s "
-                     f"(CPU {s['overhead_cpu_s']:.2f} s).")
+        lines.append(f"**Start-up** (median of {s['version'].get('runs')} runs): `scrapy version` {s['version']['median_wall_s']:.2f} s "
+                     f"(CPU {s['version']['median_cpu_s']:.2f} s), `scrapy list` {s['list']['median_wall_s']:.2f} s "
+                     f"(CPU {s['list']['median_cpu_s']:.2f} s): overhead {s['overhead_wall_s']:.2f} s wall, "
+                     f"{s['overhead_cpu_s']:.2f} s CPU"
+                     + (" (PYTHONDONTWRITEBYTECODE is set here: every run compiles the project's sources)"
+                        if r.get("pythondontwritebytecode") else "") + ".")
         lines.append("")
     lines.append("| target | value | limit | met |")
     lines.append("|---|---:|---:|:---:|")
@@ -488,14 +505,8 @@ def main(argv=None) -> int:
     out_path.parent.mkdir(parents=True, exist_ok=True)
     (ROOT / "benchmarks" / ".work").mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    try:
-        results = json.loads(out_path.read_text()) if out_path.exists() else {}
-    except ValueError:
-        results = {}
-    results["machine"] = machine()
-    results["quick"] = args.quick
-    results["when"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    results.setdefault("measured_at", {})
+    results: dict = {"machine": machine(), "quick": args.quick, "measured_at": {},
+                     "pythondontwritebytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))}
     t_start = time.perf_counter()
 
     def done(part):
@@ -503,7 +514,7 @@ def main(argv=None) -> int:
 
     conv_root = None
     if "throughput" in parts:
-        n_conv, n_mixed = (200, 0) if args.quick else (2_000, 5_000)
+        n_conv, n_mixed = (QUICK_PAGES, 0) if args.quick else (2_000, 5_000)
         sets = [s for s in args.sets.split(",") if s] if not args.quick else ["conversation"]
         tp = {}
         if "conversation" in sets:
@@ -515,7 +526,10 @@ def main(argv=None) -> int:
         results["throughput"] = tp
         done("throughput")
     if "memory" in parts:
-        results["memory"] = memory_part(args.quick, conv_root if args.quick else None)
+        small_run = None
+        if args.quick and "throughput" in results and "conversation" in results["throughput"]:
+            small_run = results["throughput"]["conversation"]["full"]["runs"]["conversation"]
+        results["memory"] = memory_part(args.quick, small_run)
         done("memory")
     if "startup" in parts:
         results["startup"] = startup_part(args.quick)
@@ -532,7 +546,22 @@ def main(argv=None) -> int:
             done("dedupe")
     results["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["seconds"] = round(time.perf_counter() - t_start, 1)
-    results["targets"] = targets(results)
+    # merge into the file as it is now (another run may have written other parts meanwhile)
+    try:
+        merged = json.loads(out_path.read_text()) if out_path.exists() else {}
+    except ValueError:
+        merged = {}
+    measured_at = dict(merged.get("measured_at") or {}, **results.pop("measured_at"))
+    machines = dict(merged.get("machine_by_part") or {})
+    for part in results:
+        if part in PARTS:
+            machines[part] = results["machine"]
+    merged.update(results)
+    merged["measured_at"] = measured_at
+    merged["machine_by_part"] = machines
+    merged["when"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    merged["targets"] = targets(merged)
+    results = merged
     out_path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     print(table(results))
     missed = [t["target"] for t in results["targets"] if t["met"] is False]

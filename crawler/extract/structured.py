@@ -109,9 +109,16 @@ class _MetaIndex:
 _META_INDEXES: "weakref.WeakKeyDictionary[Any, _MetaIndex]" = weakref.WeakKeyDictionary()
 
 
+#: (weak reference to the selector root seen last, its index): most calls repeat the same page
+_LAST: list = [None]
+
+
 def _meta_index(sel: Selector) -> _MetaIndex | None:
     """The meta index of SEL's document (None for selectors without an lxml HTML/XML root)."""
     root = getattr(sel, "root", None)
+    last = _LAST[0]
+    if last is not None and last[0]() is root and root is not None:
+        return last[1]
     try:
         doc = root.getroottree().getroot()
     except AttributeError:
@@ -121,6 +128,10 @@ def _meta_index(sel: Selector) -> _MetaIndex | None:
     index = _META_INDEXES.get(doc)
     if index is None:
         index = _META_INDEXES[doc] = _MetaIndex(doc)
+    try:
+        _LAST[0] = (weakref.ref(root), index)
+    except TypeError:
+        pass
     return index
 
 

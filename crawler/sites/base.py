@@ -32,6 +32,43 @@ FIELDS = (
 )
 
 
+class PageSelector(Selector):
+    """A whole page's selector that answers each query once.
+
+    Field methods ask the document the same things again and again (the canonical link, the
+    article node, the tracker id...), and every ``//`` query walks the whole tree (~1,500
+    nodes on a real Conversation page). The page selector keeps the result list of each XPath
+    (and so each CSS) query made on the document itself; selectors of the nodes it returns are
+    plain, uncached. The tree must not be changed in place (parsers prune copies).
+    """
+
+    __slots__ = ("_memo",)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._memo: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, sel: Selector) -> Selector:
+        """SEL as a caching page selector (HTML selectors only; others are returned unchanged)."""
+        if isinstance(sel, cls) and sel._memo is not None:
+            return sel
+        if sel.type != "html" or not hasattr(sel.root, "xpath"):
+            return sel
+        page = cls(root=sel.root, type="html", namespaces=dict(sel.namespaces))
+        page._memo = {}
+        return page
+
+    def xpath(self, query: str, namespaces: Any = None, **kwargs: Any):
+        memo = self._memo
+        if memo is None or namespaces is not None or kwargs:
+            return super().xpath(query, namespaces, **kwargs)
+        hit = memo.get(query)
+        if hit is None:
+            hit = memo[query] = super().xpath(query)
+        return self.selectorlist_cls(hit)  # a new list: callers may change theirs
+
+
 class ArticlePage:
     """One article page of some site; the generic layer works on any news page."""
 
@@ -47,11 +84,11 @@ class ArticlePage:
 
     def __init__(self, html: str | bytes | Selector, url: str, fetched_at: str | None = None):
         if isinstance(html, Selector):
-            self.sel = html
+            self.sel = PageSelector.of(html)
         else:
             if isinstance(html, bytes):
                 html = html.decode("utf-8", "replace")
-            self.sel = Selector(text=html or "<html></html>")
+            self.sel = PageSelector.of(Selector(text=html or "<html></html>"))
         self.url = url
         self.fetched_at = fetched_at
         self.errors: list[tuple[str, str]] = []

@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract.feeds import FeedEntry, parse_feed, parse_sitemap, sniff
 from crawler.items import Article
-from crawler.sites.base import ArticlePage, choose_page
+from crawler.sites.base import ArticlePage, PageSelector, choose_page
 
 
 _ASCII_WS = " \t\n\r\x0b\x0c"
@@ -190,7 +190,7 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ articles
     def page_for(self, response: TextResponse) -> ArticlePage:
-        sel = page_selector(response)
+        sel = PageSelector.of(page_selector(response))  # variant checks and fields share its query cache
         cls = choose_page(self.page_classes, sel, response.url)
         return cls(sel, response.url, response.meta.get("fetched_at"))
 

@@ -42,9 +42,25 @@ def _redis_server_cls():
 # ---------------------------------------------------------------------------- fixtures
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    from benchmarks.corpus import build
+    """2,000 republisher pages whose text copies are well apart.
+
+    build() makes ~200 pages from each fixture case with a third of their words swapped; such
+    copies still share many LSH bands, and the dedupe's candidate caps (``max_candidates``,
+    ``max_verify``) then make the grouping of a few near-duplicates depend on the crawl order
+    even in one process (see the report of issue 10). A second swap of half the words keeps the
+    hard-key stories (origin links) and separates the rest, so the single-process reference is
+    the same whatever the order, and any difference is the distribution's fault.
+    """
+    import random
+
+    from benchmarks.corpus import _WORD, build, perturb
     out = tmp_path_factory.mktemp("corpus")
     build(out, PAGES, seed=11, sites={SPIDER})
+    rng = random.Random(5)
+    pages = sorted(out.rglob("p*.html"))
+    vocab = sorted({w.lower() for p in pages[:50] for w in _WORD.findall(p.read_text(encoding="utf-8"))})
+    for page in pages:
+        page.write_text(perturb(page.read_text(encoding="utf-8"), rng, vocab, 0.5), encoding="utf-8")
     return out
 
 
@@ -312,8 +328,7 @@ def test_three_workers_fetch_each_page_once_and_write_each_article_once(corpus, 
     for w in works:
         report = json.loads(next((w / "out" / "reports").glob("run-*.json")).read_text())
         hits += report["spiders"][0]["stats"].get("replay/hit", 0)
-    robots = sum(1 for w in works for u in (w / "fetched.txt").read_text().split() if u.endswith("/robots.txt"))
-    assert hits - robots == PAGES
+    assert hits == PAGES                                      # replay hits (robots.txt are misses)
 
     recs = [r for w in works for r in records(w)]
     ids = Counter(r["item_id"] for r in recs)

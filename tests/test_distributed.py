@@ -18,18 +18,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_distributed import ADDONS, PIPELINES, SPIDER
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
 PAGES = 2000
-SPIDER = "republisher"
-PIPELINES = {
-    "crawler.pipelines.defaults.DefaultsPipeline": 100,
-    "crawler.pipelines.attribution.AttributionPipeline": 300,
-    "crawler.pipelines.dedupe.DedupePipeline": 500,
-    "crawler.pipelines.coverage.CoveragePipeline": 800,
-    "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
-}
-ADDONS = {"crawler.replay.ReplayAddon": 0, "crawler.distributed.DistributedAddon": 10}
 
 
 def _redis_server_cls():
@@ -306,6 +299,38 @@ def test_without_redis_a_crawl_runs_as_before(corpus, tmp_path):
     stats = report["spiders"][0]["stats"]
     assert stats.get("scheduler/enqueued/memory") == 25 and "scheduler/enqueued/redis" not in stats
     assert "Redis" not in (work / "crawl.log").read_text()
+
+
+def test_start_urls_seeded_through_redis_are_crawled_and_status_shows_them(corpus, redis_server, tmp_path):
+    urls = corpus_urls(corpus)[100:120]
+    seeds = tmp_path / "seeds.txt"
+    seeds.write_text("# seeds\n" + "\n".join(urls) + "\n", encoding="utf-8")
+    cli = [sys.executable, "-m", "crawler.distributed", "--redis", redis_server.url]
+    out = subprocess.run(cli + ["seed", SPIDER, "-f", str(seeds)], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("20 start URLs queued")
+    status = subprocess.run(cli + ["status", SPIDER], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "start URLs queued 20" in status
+    empty = tmp_path / "none.txt"
+    empty.write_text("", encoding="utf-8")
+    work = tmp_path / "w"
+    assert run_workers([worker_cmd(corpus, work, empty)], env_with(redis_server.url)) == [0]
+    assert sorted(fetched(work)) == sorted(urls)
+    assert sorted(r["url"] for r in records(work)) == sorted(urls)
+    status = subprocess.run(cli + ["status", SPIDER], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "start URLs queued 0" in status and "queued requests   0" in status
+
+
+def test_unreachable_redis_at_start_is_a_clear_error_and_exit_1(corpus, tmp_path):
+    from tools.redis_server import free_port
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(corpus_urls(corpus)[:5]) + "\n", encoding="utf-8")
+    work = tmp_path / "w"
+    url = f"redis://:hunter2@127.0.0.1:{free_port()}/0"       # nothing listens there
+    assert run_workers([worker_cmd(corpus, work, urls)], env_with(url)) == [1]
+    log = (work / "crawl.log").read_text()
+    assert f"cannot reach Redis at {url.replace('hunter2', '***')}" in log
+    assert "hunter2" not in log
+    assert not list((work / "out").glob(f"{SPIDER}/*.jsonl")) or not records(work)
 
 
 def test_three_workers_fetch_each_page_once_and_write_each_article_once(corpus, single_run, redis_server, tmp_path):

@@ -34,10 +34,15 @@ def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None
     refused = int(stats.get("robotstxt/forbidden", 0))
     if refused:
         failures.append(("robots_refused", f"robots.txt refused {refused} requests"))
-    seen = (int(stats.get("item_scraped_count", 0)) + int(stats.get("item_dropped_count", 0))
-            + int(stats.get("incremental/known_skipped", 0)))
+    # Items the source gave: written, or known already (unchanged, skipped as known, copies
+    # dropped on purpose). Items dropped as invalid do not count.
+    seen = sum(int(stats.get(k, 0)) for k in (
+        "item_scraped_count", "incremental/known_skipped", "dedupe/unchanged", "dedupe/dropped",
+        "dedupe/duplicate_in_run"))
     if seen < min_items:
-        failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items})"))
+        dropped = int(stats.get("item_dropped_count", 0))
+        failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items}"
+                         + (f"; {dropped} dropped as invalid" if dropped else "") + ")"))
     floors = dict(DEFAULT_FLOORS if floors is None else floors)
     floors.setdefault("authors", (DEFAULT_AUTHOR_FLOORS if author_floors is None else author_floors).get(spider, 0.0))
     for field, floor in floors.items():

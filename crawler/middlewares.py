@@ -1,6 +1,7 @@
 """Downloader middlewares."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from scrapy.exceptions import IgnoreRequest
@@ -21,20 +22,28 @@ class FetchTimeMiddleware:
         return response
 
 
-_CHALLENGE_MARKERS = (
-    b"captcha", b"cf-chl", b"cf_chl", b"challenge-platform", b"just a moment", b"attention required",
-    b"verify you are a human", b"are you a robot", b"px-captcha", b"enable javascript and cookies",
-    b"access denied", b"request unsuccessful", b"incapsula", b"distil_r_captcha", b"perimeterx",
+#: Bot-wall markers, as markup (class/id names, script hosts, titles), never as words that an
+#: article or a link slug may contain.
+_WALL_MARKUP = re.compile(
+    rb"""(?:class|id)\s*=\s*["'][^"']*\b(?:g-recaptcha|h-captcha|cf-chl[\w-]*|cf-challenge[\w-]*|px-captcha|"""
+    rb"""challenge-(?:form|platform|running|stage)|captcha-(?:container|box|form))\b"""
+    rb"""|src\s*=\s*["'][^"']*(?:recaptcha/api|hcaptcha\.com|challenges\.cloudflare\.com|/cdn-cgi/challenge-platform|"""
+    rb"""captcha\.px-cdn|perimeterx|incapsula|distil_r_captcha)"""
+    rb"""|<title>\s*(?:just a moment|attention required|access denied|are you a robot|request unsuccessful)""",
+    re.I,
 )
+_WALL_TEXT = (b"verify you are a human", b"enable javascript and cookies to continue", b"checking if the site connection is secure",
+              b"checking your browser before accessing")
 
 
 def is_challenge(status: int, body: bytes) -> bool:
-    """A bot wall: HTTP 202/403/429/503 with a challenge body, or a small page with captcha markers."""
-    head = body[:65536].lower()
+    """A bot wall: HTTP 202/403/429/503 with a challenge body, or a small 200 page whose markup is a captcha."""
+    head = body[:65536]
     if status in (202, 403, 429, 503):
-        return any(m in head for m in _CHALLENGE_MARKERS)
+        low = head.lower()
+        return bool(_WALL_MARKUP.search(head)) or any(t in low for t in _WALL_TEXT)
     if status == 200 and len(body) < 30000:
-        return any(m in head for m in (b"g-recaptcha", b"h-captcha", b"hcaptcha.com", b"cf-chl", b"px-captcha"))
+        return bool(_WALL_MARKUP.search(head))
     return False
 
 

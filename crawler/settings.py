@@ -39,13 +39,24 @@ COMMANDS_MODULE = "crawler.commands"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
+    "crawler.reliability.OffsiteRedirectMiddleware": 51,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.reliability.RetryAfterMiddleware": 550,
+    "crawler.reliability.CharsetRepairMiddleware": 560,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.reliability.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.reliability.RedirectMiddleware": 600,
     "crawler.middlewares.ChallengeMiddleware": 940,
     "crawler.middlewares.FetchTimeMiddleware": 950,
 }
 
 EXTENSIONS = {
+    "crawler.reliability.SecretMaskingExtension": 0,
     "crawler.extensions.runreport.RunReport": 500,
 }
+RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried
+REMOTE_CONTROL_ENABLED = False # never run Scrapy's code-execution server in an unattended crawl
 
 # --- republisher spider: feeds of sites that run our sources' stories ----------
 REPUBLISHER_FEEDS = ["https://japantoday.com/feed", "https://www.nippon.com/en/economy/feed/"]

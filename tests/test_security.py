@@ -201,9 +201,6 @@ def test_offsite_requests_are_filtered_and_user_agent_names_project_and_contact(
     assert settings.CONTACT in ua
 
 
-@pytest.mark.xfail(strict=True, reason="pending lead: Scrapy 2.19 enables the RemoteControl extension by default, an "
-                   "HTTP server that runs Python code sent to it (token in a file in the user's profile); an "
-                   "unattended crawler should set REMOTE_CONTROL_ENABLED = False (like TELNETCONSOLE_ENABLED)")
 def test_no_code_execution_server_in_the_crawler():
     from crawler import settings
 

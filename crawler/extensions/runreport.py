@@ -20,6 +20,7 @@ from scrapy import signals
 from crawler import health
 from crawler.items import RECORD_KEYS
 from crawler.pipelines.coverage import NOT_COUNTED
+from crawler.reliability import mask_secrets, secrets_in_settings
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class RunReport:
         if reason not in ("finished",) and reason:
             failures.append(("error", f"spider closed early: {reason}"))
         report = build_report(spider.name, stats, failures, time.monotonic() - self.started)
+        report = mask_secrets(report, secrets_in_settings(self.crawler.settings))
         self.crawler.run_report = report
         for line in human_lines(report):
             (logger.info if report["ok"] else logger.error)(line)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from crawler.items import Article
 
@@ -23,9 +24,23 @@ def url_hash(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
 
 
+_LANG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
 def fill_defaults(item: Article, spider_name: str | None = None) -> Article:
-    """Pure: complete ids and defaults of an Article in place and return it."""
+    """Pure: complete ids and defaults of an Article in place and return it.
+
+    Optional fields a garbled page filled with junk are nulled (and noted in
+    ``hints["invalid_fields"]``) rather than costing the whole article at the schema check.
+    """
     item.source = item.source or spider_name
+    invalid = item.hints.setdefault("invalid_fields", [])
+    if item.canonical_url and not str(item.canonical_url).startswith(("http://", "https://")):
+        invalid.append("canonical_url")
+        item.canonical_url = None
+    if item.language and not _LANG.match(str(item.language)):
+        invalid.append("language")
+        item.language = None
     item.canonical_url = https(item.canonical_url) or item.url
     if not item.item_id:
         item.item_id = f"{item.source}:{url_hash(item.canonical_url or item.url or '')}"
@@ -54,4 +69,6 @@ class DefaultsPipeline:
         if isinstance(item, Article):
             spider = self.crawler.spider
             fill_defaults(item, getattr(spider, "name", None))
+            for name in item.hints.get("invalid_fields", []):
+                self.crawler.stats.inc_value(f"field/{name}/invalid")
         return item

@@ -44,7 +44,7 @@ CORPUS = ROOT / "benchmarks" / "corpus"
 RESULTS = ROOT / "benchmarks" / "results.json"
 SPIDERS = ("conversation", "kyodo", "jiji", "japantimes", "republisher")
 PAD_KB = 185  # pages come out at ~190-200 KB
-PARTS = ("throughput", "dates", "dedupe", "memory", "startup")
+PARTS = ("throughput", "dates", "dedupe", "memory", "startup", "distributed")
 QUICK_PAGES = 120
 
 
@@ -338,6 +338,20 @@ def dedupe_part(quick: bool) -> dict | None:
     return bench_dedupe.run(sizes, quick=quick, measure_items=200 if quick else None, log=log)
 
 
+def distributed_part(quick: bool) -> dict | None:
+    """Issue 10's 1/2/3-worker crawl on one Redis (benchmarks/bench_distributed.py), when it and
+    a redis-server are there; full mode only."""
+    import shutil
+
+    try:
+        from benchmarks import bench_distributed
+    except ImportError:
+        return None
+    if quick or not shutil.which("redis-server"):
+        return None
+    return bench_distributed.run(False)
+
+
 def memory_part(quick: bool, small_run: dict | None = None) -> dict:
     small_n, big_n = (QUICK_PAGES, QUICK_PAGES * 3) if quick else (2_000, 20_000)
     small_root = corpus(f"conversation{small_n}", small_n, 11, {"conversation"})  # the throughput corpus
@@ -467,6 +481,15 @@ def table(r: dict) -> str:
             lines.append(f"| {int(k):,} | {v['p50_ms']} | {v['p99_ms']} | {v['mean_ms']} | {v.get('cpu_p99_ms')} | "
                          f"{v['bytes_per_story']} | {v['rss_mb']} |")
         lines.append("")
+    dist = r.get("distributed")
+    if dist and dist.get("runs"):
+        one = dist.get("single_process_no_redis", {})
+        lines.append(f"**Distributed** ({dist.get('pages')} {dist.get('spider')} pages, all workers on this "
+                     f"{dist.get('cpu_count')}-core machine): one process without Redis "
+                     f"{one.get('pages_per_s')} pages/s; "
+                     + ", ".join(f"{n} worker{'s' if n != '1' else ''} {v.get('pages_per_s')} pages/s"
+                                 for n, v in sorted(dist["runs"].items())) + ".")
+        lines.append("")
     mem = r.get("memory")
     if mem:
         parts = [f"{int(k):,} pages {v['peak_rss_mb']:.0f} MB" for k, v in mem.items() if isinstance(v, dict)]
@@ -534,6 +557,15 @@ def main(argv=None) -> int:
     if "startup" in parts:
         results["startup"] = startup_part(args.quick)
         done("startup")
+    if "distributed" in parts and not args.quick:
+        log("distributed ...")
+        try:
+            dist = distributed_part(args.quick)
+        except Exception as exc:  # noqa: BLE001 - a missing Redis must not sink the suite
+            dist = {"error": f"{type(exc).__name__}: {exc}"}
+        if dist is not None:
+            results["distributed"] = dist
+            done("distributed")
     if "dates" in parts:
         log("dates ...")
         results["dates"] = dates_part(args.quick)

@@ -8,7 +8,7 @@
     python -m tools.redis_server           # run one in the foreground, print its URL
 
 Never touches a system-wide Redis: binds 127.0.0.1 only, ``--daemonize no``, its own dir.
-Persistence: append-only file with ``appendfsync always`` plus an RDB save at shutdown, so a
+Persistence: append-only file (``appendfsync everysec``; a SIGTERM flushes it), so a
 stop/start cycle keeps every acknowledged write (the frontier, the dupefilter, the story index).
 """
 from __future__ import annotations
@@ -69,7 +69,7 @@ class RedisServer:
         self.dir.mkdir(parents=True, exist_ok=True)
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--protected-mode", "yes",
                 "--daemonize", "no", "--dir", str(self.dir), "--dbfilename", "dump.rdb",
-                "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                 "--logfile", str(self.dir / "redis.log")]
         if self.password:
             args += ["--requirepass", self.password]

@@ -144,7 +144,12 @@ class ArticlePage:
 
     # ---------------------------------------------------------------- fields
     def canonical_url(self) -> str | None:
-        return first(canonical(self.sel), ld_text(self.ld.get("url")) if self.ld else None, self.meta("og:url"), self.url)
+        """link[rel=canonical] → JSON-LD url → og:url, resolved against the page URL (http(s) only)."""
+        for cand in (canonical(self.sel), ld_text(self.ld.get("url")) if self.ld else None, self.meta("og:url")):
+            url = self.absolute(cand) if cand else None
+            if url and url.startswith(("http://", "https://")):
+                return url
+        return self.url
 
     def headline(self) -> str | None:
         return first(ld_text(self.ld.get("headline")), self.meta("og:title", "twitter:title"), generic.headline(self.sel))

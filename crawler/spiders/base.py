@@ -58,8 +58,9 @@ def page_selector(response: TextResponse) -> Selector:
 
                 base_url = get_base_url(response)
                 root = ParselSelector(body=body, encoding="utf-8", type="html", base_url=base_url).root
+                # no ``sel.response = response``: that reference cycle would keep each page's
+                # tree alive until the cyclic GC runs, which lxml's C memory does not trigger
                 sel = Selector(root=root, type="html", base_url=base_url)
-                sel.response = response
                 try:
                     response._cached_selector = sel
                 except AttributeError:  # a future Scrapy without the cache slot: just don't cache
@@ -213,6 +214,13 @@ class NewsSpider(scrapy.Spider):
             if entry is not None:
                 self.enrich_from_entry(item, entry)
             yield item
+        # Scrapy's own response.selector points back at the response (a reference cycle): drop
+        # the cached selector so the page's lxml tree is freed with the response, not whenever
+        # the cyclic GC happens to run (peak RSS would otherwise wander with GC timing)
+        try:
+            response._cached_selector = None
+        except AttributeError:
+            pass
 
     def enrich_from_entry(self, item: Article, entry: FeedEntry) -> None:
         """Fill what the page lacks from the feed entry that linked it (override per site)."""

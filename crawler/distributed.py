@@ -275,10 +275,18 @@ class RedisScheduler(_ScrapyRedisScheduler):
     def open(self, spider):
         self.df.key = self.dupefilter_key % {"spider": spider.name}
         self.inflight_key = f"{spider.name}:inflight:{self.worker}"
+        from scrapy.utils.misc import load_object
+        self.spider = spider  # what scrapy-redis's open() does, minus its deprecated Spider.log call
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider,
+                                                 key=self.queue_key % {"spider": spider.name},
+                                                 serializer=self.serializer)
         try:
-            super().open(spider)
+            queued = len(self.queue)
         except REDIS_ERRORS as exc:
             self.guard.fail(exc, "scheduler.open")
+            return
+        if queued:
+            logger.info("resuming the crawl: %d requests in the shared frontier %s", queued, self.queue.key)
 
     def close(self, reason):
         return None  # persistent frontier: never flushed here (see DistributedCoordinator)

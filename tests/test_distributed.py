@@ -422,3 +422,31 @@ def test_redis_going_away_stops_workers_loudly_and_a_rerun_loses_and_repeats_not
         assert partition(recs, store.aliases()) == partition(ref_recs, ref_aliases)
     finally:
         server.cleanup()
+
+
+def test_workers_killed_with_sigkill_resume_with_nothing_lost_or_repeated(corpus, single_run, redis_server, tmp_path):
+    """kill -9 of every worker mid-run (in-flight requests parked in Redis), then the same commands."""
+    import signal
+    ref_recs, _, _ = single_run
+    urls = corpus_urls(corpus)[:400]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    works = [tmp_path / f"w{i}" for i in range(2)]
+    cmds = [worker_cmd(corpus, w, urls_file) for w in works]
+    env = env_with(redis_server.url)
+    procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for c in cmds]
+    deadline = time.monotonic() + 120
+    while _written_lines(works) < 100 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        time.sleep(0.1)
+    assert all(p.poll() is None for p in procs), "workers finished before they could be killed"
+    for p in procs:
+        p.send_signal(signal.SIGKILL)
+    assert [p.wait(30) for p in procs] == [-9, -9]
+    assert run_workers(cmds, env) == [0, 0]
+    logs = "".join((w / "crawl.log").read_text() for w in works)
+    assert "in flight when it stopped are queued again" in logs
+    recs = [r for w in works for r in records(w)]
+    ids = Counter(r["item_id"] for r in recs)
+    assert max(ids.values()) == 1
+    want = {r["item_id"] for r in ref_recs if r["url"] in set(urls)}
+    assert len(want) == len(urls) and set(ids) == want

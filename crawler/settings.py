@@ -9,6 +9,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 OUTPUT_DIR = "output"          # JSONL: OUTPUT_DIR/<spider>/<UTC date>.jsonl
 STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
 INCREMENTAL = True             # skip article links an earlier run already wrote
+REDIS_URL = None               # set it (or the REDIS_URL environment variable) to crawl with many workers
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 
 # --- politeness (live crawls) ----------------------------------------------
@@ -33,6 +34,8 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 ADDONS = {
     "crawler.replay.ReplayAddon": 0,
+    # with REDIS_URL: scrapy-redis scheduler + dupefilter, state and story index in Redis
+    "crawler.distributed.DistributedAddon": 10,
 }
 
 COMMANDS_MODULE = "crawler.commands"

@@ -183,6 +183,13 @@ def build(out: Path, pages: int, seed: int = 1, sites: set[str] | None = None,
         if site_id and site_id in url and len(site_id) >= 5:
             new = _new_id(site_id, rng, used)
             page, url = page.replace(site_id, new), url.replace(site_id, new)
+        elif site_id and len(site_id) >= 5 and site_id in page:
+            # an id printed in the page but not in the URL (Japan Times post ids): a new id and
+            # a new URL, or every copy would be one article (dropped as a duplicate in the run)
+            new = _new_id(site_id, rng, used)
+            new_url = re.sub(r"/?$", f"-c{n}", url.split("?")[0], count=1) + ("?" + url.split("?")[1] if "?" in url else "")
+            page = page.replace(site_id, new).replace(url, new_url).replace(record["canonical_url"], new_url)
+            url = new_url
         else:
             new_url = re.sub(r"/?$", f"-c{n}", url.split("?")[0], count=1) + ("?" + url.split("?")[1] if "?" in url else "")
             page = page.replace(url, new_url).replace(record["canonical_url"], new_url)

@@ -152,7 +152,9 @@ class ArticlePage:
         return self.url
 
     def headline(self) -> str | None:
-        return first(ld_text(self.ld.get("headline")), self.meta("og:title", "twitter:title"), generic.headline(self.sel))
+        # each layer only when the one before found nothing (first() would evaluate them all)
+        return (first(ld_text(self.ld.get("headline")), self.meta("og:title", "twitter:title"))
+                or generic.headline(self.sel) or None)
 
     def description(self) -> str | None:
         return first(ld_text(self.ld.get("description")), self.meta("description", "og:description", "twitter:description"))
@@ -161,7 +163,7 @@ class ArticlePage:
         return generic.body(self.sel)
 
     def language(self) -> str | None:
-        lang = first(ld_text(self.ld.get("inLanguage")), html_lang(self.sel), self.default_language)
+        lang = ld_text(self.ld.get("inLanguage")) or html_lang(self.sel) or self.default_language
         return lang.replace("_", "-") if lang else None
 
     def section(self) -> str | None:
@@ -206,11 +208,9 @@ class ArticlePage:
         return None
 
     def date_published_raw(self) -> str | None:
-        return first(
-            ld_text(self.ld.get("datePublished")),
-            self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"),
-            generic.date_published(self.sel),
-        )
+        return (first(ld_text(self.ld.get("datePublished")),
+                      self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"))
+                or generic.date_published(self.sel) or None)
 
     def date_modified_raw(self) -> str | None:
         return first(ld_text(self.ld.get("dateModified")), self.meta("article:modified_time", "og:updated_time", "dateModified"))

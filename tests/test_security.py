@@ -153,17 +153,22 @@ def _tree_text(folder: Path) -> str:
 
 
 def test_credentials_never_reach_logs_reports_state_or_output(tmp_path):
-    """REDIS_URL (setting and environment) and a secret-named setting: neither secret appears in
-    the log (DEBUG level), the run report, STATE_DIR or OUTPUT_DIR. (With the distributed addon active the run cannot reach this fake Redis and
-    exits 1; the secrets must stay hidden either way, so the exit code is not asserted.)"""
+    """REDIS_URL (setting and environment) with a password, against a real password-protected
+    Redis (so the distributed addon really runs), and a secret-named setting: neither secret
+    appears in the log (DEBUG level), the run report, STATE_DIR or OUTPUT_DIR."""
+    from tools.redis_server import RedisServer
+
     slug = "2026/03/02/harbour-board-rebuilds-breakwater"
-    with FaultServer() as srv:
+    with RedisServer(password="s3cretRedisPw", data_dir=tmp_path / "redis") as redis, FaultServer() as srv:
+        url = redis.url
+        assert "s3cretRedisPw" in url
         srv.routes[f"/{slug}/"] = Route(article_html(slug, "Harbour board to rebuild", PARAS, base=srv.base).encode())
         srv.routes["/"] = Route(listing_html([f"/{slug}/"]).encode())
-        run = crawl("republisher", tmp_path, args={"url": srv.url("/")},
-                    settings={"REDIS_URL": REDIS, "LOG_LEVEL": "DEBUG", "API_TOKEN": "tok-998877-secret"},
-                    env={"REDIS_URL": REDIS})
+        run = crawl("republisher", tmp_path / "run", args={"url": srv.url("/")},
+                    settings={"REDIS_URL": url, "LOG_LEVEL": "DEBUG", "API_TOKEN": "tok-998877-secret"},
+                    env={"REDIS_URL": url})
     assert "127.0.0.1" in run.log and "Crawled" in run.log  # the log really has the request lines
+    assert "redis" in run.log.lower(), "the distributed addon did not run: the test proves nothing about REDIS_URL"
     for secret in ("s3cretRedisPw", "tok-998877-secret"):
         assert secret not in run.log, f"{secret} in the log"
         assert secret not in run.report_text, f"{secret} in the run report"

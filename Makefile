@@ -30,6 +30,16 @@ regen-expected: $(STAMP)
 crawl: $(STAMP)
 	$(BIN)/scrapy crawlall $(SPIDERS_ARG)
 
+## The benchmark suite: throughput beside a bare engine, lxml and trafilatura; dates; dedupe at
+## scale; memory; start-up; distributed workers. Writes benchmarks/results.json.
+bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m benchmarks.run
+
+## The same on a few hundred pages and small sizes (under a minute): proves the suite works.
+bench-quick: $(STAMP)
+	$(BIN)/python -m benchmarks.run --quick
+
 ## Precision and recall of same-story pairs on the labelled set (fixtures/dedupe-eval/).
 eval-dedupe: $(STAMP)
 	$(BIN)/python -m tools.eval_dedupe

@@ -249,6 +249,9 @@ def _best_japanese(body: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+_DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83\xa2]")
+
+
 def _undouble(text: str) -> str | None:
     """A whole text that is UTF-8 read as cp1252 and saved again, decoded once more (or None).
     Two or more mojibake pairs are required; the repair itself is crawler.text.fix_mojibake."""
@@ -285,7 +288,8 @@ def repair_encoding(body: bytes, content_type: str | None = None) -> tuple[str, 
     utf8 = _strict(body, "utf_8")
     if utf8 is not None:
         if declared in (None, "utf_8", "utf_8_sig"):
-            fixed = _undouble(utf8)
+            # cheap byte-level pre-check: every mojibake pair starts with Â, Ã or â in UTF-8
+            fixed = _undouble(utf8) if _DOUBLE_UTF8.search(body) else None
             return (fixed, "utf_8(double)", "utf_8") if fixed is not None else None
         if read_bom(body)[0]:
             return None

@@ -795,7 +795,8 @@ class RepublisherPage(ArticlePage):
         return own.story_id if own is not None else None
 
     def date_published_raw(self) -> str | None:
-        return first(super().date_published_raw(), self.cleaned.header_date, self.trafilatura["date"])
+        # lazily: trafilatura runs only when nothing cheaper gave a date
+        return super().date_published_raw() or self.cleaned.header_date or self.trafilatura["date"]
 
     def date_published_candidates(self) -> list[str]:
         extra = [self.cleaned.header_date] if self.cleaned.header_date else []

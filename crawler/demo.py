@@ -47,11 +47,26 @@ def main(argv=None) -> int:
             status = 1
             lines.append(f"{name:13} FAILED (exit {proc.returncode}): {' | '.join(proc.stderr.strip().splitlines()[-2:])}")
         else:
-            lines.append(summarise(name, mine))
-    print("\nDemo summary (JSONL under %s/):" % args.output)
+            lines.append(summarise(name, mine) + this_run(ROOT / args.output, name))
+    print("\nDemo summary (JSONL under %s/; totals in the output, then what this run wrote):" % args.output)
     print("\n".join(lines))
     print(stories_across_sources(everything))
     return status
+
+
+def this_run(output: Path, name: str) -> str:
+    """What this run wrote, from its run report (a second demo run writes nothing unchanged)."""
+    import json
+
+    reports = sorted((output / "reports").glob("run-*.json"), key=lambda p: p.stat().st_mtime)
+    for path in reversed(reports):
+        for rep in json.loads(path.read_text(encoding="utf-8")).get("spiders", []):
+            if rep.get("spider") == name:
+                items = rep.get("items", {})
+                skipped = rep.get("stats", {}).get("incremental/known_skipped", 0)
+                return (f"  | this run: {items.get('written', 0)} written, "
+                        f"{items.get('unchanged', 0) + skipped} already written before")
+    return ""
 
 
 def stories_across_sources(records: list[dict]) -> str:

@@ -176,3 +176,22 @@ def test_second_run_writes_no_unchanged_article(tmp_path):
     report = latest_report(out)["spiders"][0]
     assert report["items"]["written"] == 0
     assert report["stats"].get("incremental/known_skipped", 0) + report["items"]["unchanged"] >= written
+
+
+def test_crawlall_runs_every_spider_in_one_process_and_shares_the_state(tmp_path):
+    """`scrapy crawlall`: all five spiders side by side, one lock, one report; the spiders share
+    STATE_DIR's story index without locking each other out; a second run writes nothing."""
+    out, state = tmp_path / "out", tmp_path / "state"
+    cmd = scrapy_cmd("crawlall", "-s", f"REPLAY_DIR={ROOT / 'fixtures'}", "-s", f"OUTPUT_DIR={out}",
+                     "-s", f"STATE_DIR={state}", "-s", "LOG_LEVEL=WARNING")
+    first = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "database is locked" not in first.stderr
+    report = latest_report(out)
+    assert report["ok"] and sorted(s["spider"] for s in report["spiders"]) == [
+        "conversation", "japantimes", "jiji", "kyodo", "republisher"]
+    written = sum(s["items"]["written"] for s in report["spiders"])
+    assert written > 30
+    second = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert sum(s["items"]["written"] for s in latest_report(out)["spiders"]) == 0

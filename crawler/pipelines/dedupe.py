@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 MODES = ("link", "drop")
 
+#: state file path -> [store, index, number of open pipelines] (see open_spider)
+_SHARED: dict[str, list] = {}
+
 
 class DedupePipeline:
     def __init__(self, crawler):
@@ -71,10 +74,18 @@ class DedupePipeline:
     def open_spider(self):
         self.state_dir.mkdir(parents=True, exist_ok=True)
         s = self.crawler.settings
-        self.store = SQLiteStoryStore(self.state_dir / "dedupe.sqlite",
-                                      cache_mb=s.getint("DEDUPE_SQLITE_CACHE_MB", 64),
-                                      mmap_mb=s.getint("DEDUPE_SQLITE_MMAP_MB", 256))
-        self.index = StoryIndex(self.store)
+        key = str((self.state_dir / "dedupe.sqlite").resolve())
+        shared = _SHARED.get(key)
+        if shared is None:
+            # One store and index per state file and process: `scrapy crawlall` runs its spiders
+            # side by side in one thread, and two SQLite connections there would lock each other.
+            store = SQLiteStoryStore(self.state_dir / "dedupe.sqlite",
+                                     cache_mb=s.getint("DEDUPE_SQLITE_CACHE_MB", 64),
+                                     mmap_mb=s.getint("DEDUPE_SQLITE_MMAP_MB", 256))
+            shared = _SHARED[key] = [store, StoryIndex(store), 0]
+        shared[2] += 1
+        self._shared_key = key
+        self.store, self.index = shared[0], shared[1]
         try:
             n = self.recover()
         except Exception as exc:  # noqa: BLE001 - recovery is best effort, never fatal
@@ -87,7 +98,14 @@ class DedupePipeline:
     def close_spider(self):
         if self.store is not None:
             self.flush()
-            self.store.close()
+            shared = _SHARED.get(getattr(self, "_shared_key", ""))
+            if shared is not None and shared[0] is self.store:
+                shared[2] -= 1
+                if shared[2] <= 0:
+                    del _SHARED[self._shared_key]
+                    self.store.close()
+            else:
+                self.store.close()
             self.store = None
 
     @property

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+import crawler.pipelines.dedupe as dedupe_pipeline_module
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.test import get_crawler
 
@@ -159,6 +161,7 @@ def test_killed_run_lines_are_recovered_from_jsonl(tmp_path):
     out.mkdir(parents=True)
     (out / "2026-01-01.jsonl").write_text(json.dumps(to_record(done)) + "\n" + '{"torn": ', encoding="utf-8")
     run.pipe.store.db.close()                                   # killed: the open transaction is lost
+    dedupe_pipeline_module._SHARED.clear()                      # ... and so is the process's store registry
     run = Run(tmp_path)
     assert run.stat("recovered") == 1
     with pytest.raises(DropItem):

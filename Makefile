@@ -19,7 +19,13 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m crawler.demo --replay fixtures --output output --state .state/demo
 
+## The distributed tests start a throwaway redis-server: installed here when missing (as root on
+## Debian/Ubuntu), else they fail with a message saying how to install it.
 test: $(STAMP)
+	@command -v redis-server >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "installing Debian's redis-server for the distributed tests" \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+	  || echo "note: redis-server is not installed; the distributed tests need it (apt-get install redis-server)"
 	$(BIN)/python -m pytest -q
 
 ## Regenerate fixtures/*/*/expected.json for review (git diff shows what changed).

@@ -25,6 +25,7 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 
 from crawler.extract import generic
+from crawler.extract.dom import drop_keep_tail
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
@@ -211,19 +212,7 @@ def _strip_junk(root, keep_figures: bool = False) -> None:
             _drop(el)
 
 
-def _drop(el) -> None:
-    """Remove an element but keep its tail text."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+_drop = drop_keep_tail  # remove an element, keep its tail text
 
 
 def _segment_is_promo(nodes: list) -> bool:

@@ -28,6 +28,7 @@ from parsel import Selector
 
 from crawler.attribution import clean_person_name, is_person, lookup_agency, split_byline, split_caption_credit
 from crawler.extract import generic
+from crawler.extract.dom import drop_keep_tail
 from crawler.extract.feeds import parse_feed
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Author, Image
@@ -227,19 +228,7 @@ BOILERPLATE = (
 BLOCKS = "p, h2, h3, h4, blockquote > p, li.body-list-item"
 
 
-def _drop(el) -> None:
-    """Remove an lxml element, keeping its tail text."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+_drop = drop_keep_tail  # remove an element, keep its tail text
 
 
 def _text(el) -> str | None:

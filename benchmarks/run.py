@@ -456,6 +456,32 @@ def targets(r: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- report
+README = ROOT / "README.md"
+README_BEGIN = "<!-- bench:begin (written by make bench) -->"
+README_END = "<!-- bench:end -->"
+
+
+def write_readme(text: str, readme: Path = README) -> bool:
+    """Put TEXT between the bench markers of README (the rest of the file is left as it is).
+
+    False, with a message, when the README or its markers are missing: a run never loses its
+    results over the README (they are in results.json already)."""
+    try:
+        doc = readme.read_text(encoding="utf-8")
+    except OSError as exc:
+        log(f"README not updated: {exc}")
+        return False
+    i, j = doc.find(README_BEGIN), doc.find(README_END)
+    if i < 0 or j < i:
+        log(f"README not updated: markers {README_BEGIN!r} ... {README_END!r} not found")
+        return False
+    new = doc[: i + len(README_BEGIN)] + "\n" + text.strip() + "\n" + doc[j:]
+    tmp = readme.with_suffix(".md.tmp")
+    tmp.write_text(new, encoding="utf-8")
+    os.replace(tmp, readme)  # never a half-written README
+    return True
+
+
 def table(r: dict) -> str:
     lines = []
     m = r.get("machine", {})
@@ -617,6 +643,9 @@ def main(argv=None) -> int:
     results = merged
     out_path.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     print(table(results))
+    if not args.quick and out_path == RESULTS:
+        if write_readme(table(results)):
+            log(f"README.md: the table between {README_BEGIN} and {README_END} is updated")
     missed = [t["target"] for t in results["targets"] if t["met"] is False]
     log(f"\n{len(results['targets']) - len(missed)} of {len(results['targets'])} targets met"
         + (f"; missed: {'; '.join(missed)}" if missed else "") + f" ({results['seconds']:.0f} s) -> {out_path}")

@@ -1,7 +1,7 @@
 """Story dedupe: which copies are one story (pure logic, no Scrapy).
 
 * :mod:`.normalize` — text normalisation for fingerprints;
-* :mod:`.fingerprint` — word shingles, MinHash (datasketch), LSH band keys, 8-bit signatures;
+* :mod:`.fingerprint` — word shingles, MinHash (datasketch's affine32, in numpy), LSH band keys, 8-bit signatures;
 * :mod:`.store` — the `StoryStore` interface and its SQLite implementation;
 * :mod:`.index` — the story-assignment algorithm.
 """

@@ -17,9 +17,12 @@ are kept (``BODY_PERM + LEAD_PERM`` bytes per text); two texts agree on a positi
 probability J + (1 − J)/256, which :func:`bbit_jaccard` corrects.
 
 Shingle hashing is vectorised: each word is hashed once (crc32), shingle hashes are a
-polynomial of their word hashes in uint64 arithmetic, folded to 32 bits, then fed to
-datasketch's ``MinHash.update_batch`` (scheme ``affine32``: MurmurHash3 pre-mix + affine
-permutations). Everything is deterministic across processes and machines.
+polynomial of their word hashes in uint64 arithmetic, folded to 32 bits, then MinHashed exactly
+as datasketch's ``MinHash.update_batch`` does with scheme ``affine32`` (MurmurHash3 pre-mix +
+affine permutations ``a * h + b mod 2**32``, parameters drawn from ``RandomState(seed)``), in
+numpy alone: importing datasketch pulls in scipy (about 0.6 s CPU and 60 MB per crawl), so it is
+imported only by :func:`_minhash_reference`, which the tests compare with. Everything is
+deterministic across processes and machines.
 """
 from __future__ import annotations
 
@@ -28,8 +31,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.minhash import _fmix
 
 from crawler.dedupe.normalize import words
 
@@ -44,12 +45,58 @@ _K2 = np.uint64(0xC2B2AE3D27D4EB4F)
 _M32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 
-_BODY_TEMPLATE = MinHash(num_perm=BODY_PERM, seed=SEED, scheme="affine32")
-_LEAD_TEMPLATE = MinHash(num_perm=LEAD_PERM, seed=SEED + 1, scheme="affine32")
 
 
-#: word -> crc32: a bounded cache, words repeat across a corpus
-_WORD_HASHES: dict[str, int] = {}
+@dataclass(frozen=True)
+class Permutations:
+    """The ``affine32`` permutations of ``datasketch.MinHash(num_perm, seed, scheme="affine32")``."""
+    num_perm: int
+    seed: int
+    a: np.ndarray            # odd multipliers, uint32, shape (num_perm, 1)
+    b: np.ndarray            # offsets, uint32, shape (num_perm, 1)
+    empty: np.ndarray        # the signature of an empty set (all 2**32 - 1)
+
+    @classmethod
+    def make(cls, num_perm: int, seed: int) -> "Permutations":
+        # datasketch.MinHash._init_permutations for affine32, draw for draw
+        gen = np.random.RandomState(seed)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        return cls(num_perm, seed, a.reshape(-1, 1), b.reshape(-1, 1),
+                   np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32))
+
+    def __len__(self) -> int:
+        return self.num_perm
+
+
+_BODY_TEMPLATE = Permutations.make(BODY_PERM, SEED)
+_LEAD_TEMPLATE = Permutations.make(LEAD_PERM, SEED + 1)
+
+# MurmurHash3 32-bit finaliser (datasketch's ``_fmix(h, 32)``)
+_F16, _F13 = np.uint32(16), np.uint32(13)
+_FM1, _FM2 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> _F16)
+    h *= _FM1
+    h ^= h >> _F13
+    h *= _FM2
+    h ^= h >> _F16
+    return h
+
+
+class _WordHashes(dict):
+    """word -> crc32 of its UTF-8 bytes, computed on first use (``__missing__``): looking up a
+    whole token list is then one C-level ``map`` over ``dict.__getitem__``."""
+
+    def __missing__(self, word: str) -> int:
+        h = self[word] = zlib.crc32(word.encode())
+        return h
+
+
+#: a bounded cache, words repeat across a corpus
+_WORD_HASHES = _WordHashes()
 
 
 def _identity(x):
@@ -63,40 +110,44 @@ def shingle_hashes(tokens: list[str], k: int = SHINGLE) -> np.ndarray:
     cache = _WORD_HASHES
     if len(cache) > 500_000:
         cache.clear()
-    for w in set(tokens).difference(cache):
-        cache[w] = zlib.crc32(w.encode())
     wh = np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
     if len(tokens) < k:
         k = len(tokens)
     n = len(tokens) - k + 1
+    # acc = (((w0 * K1 + w1) * K1 + w2) ...) * K2, folded to 32 bits; in place, wrapping uint64
     acc = wh[:n].copy()
-    with np.errstate(over="ignore"):
-        for j in range(1, k):
-            acc = acc * _K1 + wh[j:j + n]
-        acc = acc * _K2
-        acc = acc ^ (acc >> _S32)
-    return (acc & _M32).astype(np.uint32)
+    for j in range(1, k):
+        acc *= _K1
+        acc += wh[j:j + n]
+    acc *= _K2
+    acc ^= acc >> _S32
+    return acc.astype(np.uint32)
 
 
-def _minhash(values: np.ndarray, template: MinHash) -> np.ndarray:
-    """datasketch's ``affine32`` MinHash of 32-bit values, vectorised.
+def _minhash(values: np.ndarray, perm: Permutations) -> np.ndarray:
+    """datasketch's ``affine32`` MinHash of 32-bit values, vectorised (uint32 array of ``num_perm``).
 
     The same computation as ``MinHash(..., hashfunc=identity).update_batch(values)`` (MurmurHash3
-    pre-mix, then ``a * h + b mod 2**32`` per permutation, column minimum) without a Python call
-    per value; ``tests/test_dedupe.py`` checks it against ``update_batch``.
+    pre-mix, then ``a * h + b mod 2**32`` per permutation, minimum over the values) without a
+    Python call per value; ``tests/test_perf_dedupe.py`` checks it against ``update_batch``.
     """
     if not len(values):
-        return template.hashvalues.copy()
-    a, b = template.permutations
-    with np.errstate(over="ignore"):
-        hv = _fmix(values.astype(np.uint32).reshape(-1, 1), 32)
-        return (hv * a + b).min(axis=0)
+        return perm.empty.copy()
+    return _min_affine(_fmix32(values.astype(np.uint32)), perm)
 
 
-def _minhash_reference(values: np.ndarray, template: MinHash) -> np.ndarray:
-    """The plain datasketch path (slower): used by the tests to check :func:`_minhash`."""
-    m = MinHash(num_perm=len(template), seed=template.seed, hashfunc=_identity,
-                permutations=template.permutations, scheme="affine32")
+def _min_affine(mixed: np.ndarray, perm: Permutations) -> np.ndarray:
+    """Column minimum of ``a * h + b`` over pre-mixed values (the (num_perm, n) layout makes the
+    minimum a reduction along contiguous rows, the fastest)."""
+    m = perm.a * mixed
+    m += perm.b
+    return m.min(axis=1)
+
+
+def _minhash_reference(values: np.ndarray, perm: Permutations) -> np.ndarray:
+    """The plain datasketch path (slow, imports scipy): used by the tests to check :func:`_minhash`."""
+    from datasketch import MinHash
+    m = MinHash(num_perm=len(perm), seed=perm.seed, hashfunc=_identity, scheme="affine32")
     if len(values):
         m.update_batch(values.tolist())
     return m.hashvalues
@@ -131,6 +182,14 @@ class Fingerprint:
         return self.sig[BODY_PERM:]
 
 
+def _n_distinct(values: np.ndarray) -> int:
+    """``len(np.unique(values))`` without its Python overhead."""
+    if len(values) < 2:
+        return len(values)
+    s = np.sort(values)
+    return int(np.count_nonzero(s[1:] != s[:-1])) + 1
+
+
 def text_hash(tokens: list[str]) -> int:
     d = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
     return int.from_bytes(d, "little", signed=True)
@@ -139,18 +198,21 @@ def text_hash(tokens: list[str]) -> int:
 def fingerprint(text: str | None, tokens: list[str] | None = None) -> Fingerprint:
     tokens = words(text) if tokens is None else tokens
     sh = shingle_hashes(tokens)
-    lead = sh[:LEAD_SHINGLES]
-    body_u = np.unique(sh)
-    lead_u = np.unique(lead)
-    body_hv = _minhash(body_u, _BODY_TEMPLATE)
-    lead_hv = _minhash(lead_u, _LEAD_TEMPLATE)
-    sig = (body_hv & 0xFF).astype(np.uint8).tobytes() + (lead_hv & 0xFF).astype(np.uint8).tobytes()
+    if len(sh):
+        # A minimum does not care about repeated values: the sketches are taken over all shingles
+        # (pre-mixed once for both), the distinct counts are counted apart.
+        mixed = _fmix32(sh)
+        body_hv = _min_affine(mixed, _BODY_TEMPLATE)
+        lead_hv = _min_affine(mixed[:LEAD_SHINGLES], _LEAD_TEMPLATE)
+    else:
+        body_hv, lead_hv = _BODY_TEMPLATE.empty, _LEAD_TEMPLATE.empty
+    sig = body_hv.astype(np.uint8).tobytes() + lead_hv.astype(np.uint8).tobytes()     # the low 8 bits
     bands: list[int] = []
     if len(sh):
         if len(sh) > LEAD_SHINGLES:
             bands += _band_keys(body_hv, BODY_BANDS, BODY_ROWS, 1)
         bands += _band_keys(lead_hv, LEAD_BANDS, LEAD_ROWS, 2)
-    return Fingerprint(len(body_u), len(lead_u), len(tokens), sig, bands, text_hash(tokens))
+    return Fingerprint(_n_distinct(sh), _n_distinct(sh[:LEAD_SHINGLES]), len(tokens), sig, bands, text_hash(tokens))
 
 
 def bbit_jaccard(a: bytes, b: bytes) -> float:

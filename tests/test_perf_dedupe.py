@@ -1,0 +1,183 @@
+"""The fast paths of the dedupe fingerprint give exactly what the plain reference paths give.
+
+The reference paths are the straightforward versions the fast ones replaced: ``str.translate``
+for the typography table, ``\\b`` in the dateline pattern, a regex ``findall`` for the words,
+``np.unique`` + datasketch ``MinHash.update_batch`` for the sketches. A different signature
+would change which copies are linked (and break every index already on disk), so they are
+compared value for value on every fixture, the labelled dedupe set, synthetic stories and
+random texts made of the furniture the normaliser handles.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from crawler.dedupe import normalize as N
+from crawler.dedupe.fingerprint import (BODY_BANDS, BODY_ROWS, LEAD_BANDS, LEAD_ROWS, LEAD_SHINGLES,
+                                        _BODY_TEMPLATE, _LEAD_TEMPLATE, _band_keys, _identity, _minhash,
+                                        _minhash_reference, fingerprint, shingle_hashes, text_hash)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --------------------------------------------------------------------- reference (slow) paths
+_REF_CAPS = re.compile(
+    r"\b[A-Z][A-Z'.]*[A-Z](?:[ -][A-Z][A-Z'.]*[A-Z]){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)? ?-{1,2} ")
+_REF_CHROME = re.compile(
+    r"^[ \t]*(?:Hashtags|Comments|Related Articles|Advertisement|Read more|Share this article)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def ref_normalise(text):
+    if not text:
+        return ""
+    t = unicodedata.normalize("NFKC", str(text)).translate(N._QUOTES)
+    low = t.lower()
+    if "kyodo news" in low:
+        t = N._KYODO_HEADER.sub("\n", t)
+    for trigger, pattern in N._BOILERPLATE:
+        if pattern.pattern == _REF_CHROME.pattern:
+            t = _REF_CHROME.sub(" ", t)                     # the reference runs it on every text
+        elif trigger in low:
+            t = pattern.sub(" ", t)
+    if any(x in low for x in N._END_TRIGGERS):
+        t = N._END_MARKS.sub(" ", t)
+    if "(jiji press)" in low:
+        t = N._cut_jiji(t)
+    if " -" in t:
+        t = _REF_CAPS.sub(" ", t)
+    return t
+
+
+def ref_words(text):
+    return re.findall(r"[0-9a-z]+(?:'[0-9a-z]+)*", ref_normalise(text).lower())
+
+
+def ref_fingerprint(text):
+    from datasketch import MinHash
+    tokens = ref_words(text)
+    sh = shingle_hashes(tokens)
+    body_u, lead_u = np.unique(sh), np.unique(sh[:LEAD_SHINGLES])
+    sketches = []
+    for values, perm in ((body_u, _BODY_TEMPLATE), (lead_u, _LEAD_TEMPLATE)):
+        m = MinHash(num_perm=len(perm), seed=perm.seed, hashfunc=_identity, scheme="affine32")
+        if len(values):
+            m.update_batch(values.tolist())
+        sketches.append(m.hashvalues)
+    body_hv, lead_hv = sketches
+    sig = (body_hv & 0xFF).astype(np.uint8).tobytes() + (lead_hv & 0xFF).astype(np.uint8).tobytes()
+    bands = []
+    if len(sh):
+        if len(sh) > LEAD_SHINGLES:
+            bands += _band_keys(body_hv, BODY_BANDS, BODY_ROWS, 1)
+        bands += _band_keys(lead_hv, LEAD_BANDS, LEAD_ROWS, 2)
+    return len(body_u), len(lead_u), len(tokens), sig, bands, text_hash(tokens)
+
+
+# --------------------------------------------------------------------- texts
+_PIECES = [
+    "TOKYO - ", "KOBE \u2013 ", "WAKAYAMA, Japan - ", "NEW YORK CITY, New York - ", "NAHA- ", "OSAKA -- ", "AB.CD - ",
+    "\u00c0B - ", "X - ", "A-B - C", " - ", "--", "\u2014", "\u2212", "Tokyo, June 28 (Jiji Press)--",
+    "Mito, Ibaraki Pref., Jan. 21 (Jiji Press)\u2014", "KYODO NEWS - 4 hours ago - 15:00 | All, Japan, World ",
+    "==Kyodo", "(Kyodo)\n", "[Copyright The Jiji Press, Ltd.]", "\u00a9 The Conversation", "\u00a9 KYODO",
+    "\u201cquoted\u201d", "Japan\u2019s", "\u2018x\u2019", "`x`", "\u00b4", "caf\u00e9", "\uff34\uff2f\uff2b\uff39\uff2f",
+    "\u212a", "\u0130stanbul", "\u0131", "\u017f", "don't", "rock'n'roll", "'quoted'", "a''b", "U.S.", "3.5%", "1,000",
+    "Hashtags\n", "\nRelated Articles\n", "\nRelated Art\u0131cles\n", "Comments", "  Read more  \n", "\nREAD MORE\n",
+    "This article is republished from The Conversation under CC. Read the original article.", "No comments yet...",
+    "External Link", "Try Our AI Features", "Explore what Daily8 AI can do for you:", "\u200b", "\u00a0",
+    "The following is the latest list of selected news summaries by Kyodo News.", "Related", "Articles",
+    "the", "quick", "brown", "fox", "jumps", "\n\n", ". ", "\n", " ", "\t",
+]
+
+
+def random_texts(n=1500, seed=5):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) + rng.choice(("", " ", "\n")) for _ in range(rng.randint(1, 60)))
+            for _ in range(n)]
+
+
+def fixture_texts():
+    texts = []
+    for path in sorted(ROOT.glob("fixtures/*/*/expected.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for item in data if isinstance(data, list) else data.get("items", [data]):
+            if isinstance(item, dict):
+                texts += [item.get(k) for k in ("body", "description", "headline")]
+    for line in (ROOT / "fixtures" / "dedupe-eval" / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            texts += [d.get("body"), d.get("headline")]
+    return [t for t in texts if t]
+
+
+def synthetic_texts(n=60):
+    from benchmarks.bench_dedupe import Corpus
+    c = Corpus(seed=11)
+    out = []
+    for _ in range(n):
+        s = c.story()
+        out += [s, c.copy_of(s)]
+    return out
+
+
+# --------------------------------------------------------------------- tests
+def test_there_are_texts_to_compare():
+    assert len(fixture_texts()) > 100
+
+
+@pytest.mark.parametrize("source", ["fixtures", "synthetic", "random"])
+def test_fingerprint_equals_datasketch_reference(source):
+    texts = {"fixtures": fixture_texts, "synthetic": synthetic_texts, "random": random_texts}[source]()
+    texts += [None, "", " ", "a", "a b", "a b c"]
+    for t in texts:
+        f = fingerprint(t)
+        assert N.normalise(t) == ref_normalise(t), t
+        assert N.words(t) == ref_words(t), t
+        assert (f.n_body, f.n_lead, f.n_words, f.sig, f.bands, f.body_hash) == ref_fingerprint(t), t
+
+
+def test_minhash_equals_update_batch_on_many_value_sets():
+    rng = np.random.default_rng(3)
+    for n in (0, 1, 2, 5, 30, 31, 200, 1000, 5000):
+        values = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+        for perm in (_BODY_TEMPLATE, _LEAD_TEMPLATE):
+            assert (_minhash(values, perm) == _minhash_reference(values, perm)).all()
+
+
+def test_permutations_are_datasketch_ones():
+    from datasketch import MinHash
+    for perm in (_BODY_TEMPLATE, _LEAD_TEMPLATE):
+        a, b = MinHash(num_perm=len(perm), seed=perm.seed, scheme="affine32").permutations
+        assert (perm.a.ravel() == a).all() and (perm.b.ravel() == b).all()
+
+
+def test_fast_word_split_equals_the_token_regex_on_random_strings():
+    rng = random.Random(1)
+    alphabet = "aZz09'\u2019- .,\n\t_\u0130\u0131\u00e9A-BTOKYO"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 25))).lower()
+        assert N._words_fast(s) == N._WORD.findall(s), s
+
+
+def test_fast_patterns_equal_reference_patterns_on_random_strings():
+    rng = random.Random(2)
+    alphabet = "aZ'\u2019\u201c- .,\n0\u0130\u0131\u00e9A_B-C--TOKYO Japan"
+    for _ in range(20000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert N._CAPS_DATELINE.sub(" ", s) == _REF_CAPS.sub(" ", s), s
+        assert N._unify(s) == s.translate(N._QUOTES), s
+
+
+def test_the_pipeline_does_not_import_datasketch_or_scipy():
+    code = ("import sys, crawler.pipelines.dedupe; from crawler.dedupe import fingerprint;"
+            "fingerprint('TOKYO - Some words of a story about something that happened today.');"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "[]"

@@ -181,3 +181,44 @@ def test_the_pipeline_does_not_import_datasketch_or_scipy():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+def _docs_around(sig: bytes, rng: random.Random, n: int):
+    """Candidate docs whose signatures agree with ``sig`` on a random share of positions."""
+    from crawler.dedupe.store import Doc
+    out = []
+    for i in range(n):
+        keep = rng.random()
+        s = bytes(b if rng.random() < keep else rng.randrange(256) for b in sig)
+        out.append(Doc(i, i, i, rng.choice((0, 5, 8, 9, 39, 40, 41, 200, 600)), rng.choice((0, 9, 10, 11, 30)), s, None))
+    return out
+
+
+def test_vectorised_verification_equals_match():
+    from crawler.dedupe.index import DEFAULT, Thresholds, match, match_many
+    rng = random.Random(4)
+    loose = Thresholds(min_shingles=0, min_containment_shingles=0, min_lead_shingles=0)
+    texts = fixture_texts()[:80] + synthetic_texts(10)
+    fps = [fingerprint(t) for t in texts]
+    for t in (DEFAULT, loose):
+        for f in fps:
+            docs = _docs_around(f.sig, rng, rng.randint(0, 40))
+            expected = [r if ok else None for ok, r, _ in (match(f.n_body, f.n_lead, f.sig, d, t) for d in docs)]
+            assert match_many(f.n_body, f.n_lead, f.sig, docs, t) == expected
+            for n_body, n_lead in ((0, 0), (8, 10), (40, 30)):
+                expected = [r if ok else None for ok, r, _ in (match(n_body, n_lead, f.sig, d, t) for d in docs)]
+                assert match_many(n_body, n_lead, f.sig, docs, t) == expected
+
+
+def test_vectorised_verification_on_real_pairs():
+    """Every pair of the labelled dedupe set, as index docs: the same decisions as match()."""
+    from crawler.dedupe.index import match, match_many
+    from crawler.dedupe.store import Doc
+    docs = [json.loads(line) for line in (ROOT / "fixtures" / "dedupe-eval" / "docs.jsonl").read_text().splitlines()
+            if line.strip()]
+    fps = [fingerprint(d.get("body")) for d in docs]
+    as_docs = [Doc(i, i, i, f.n_body, f.n_lead, f.sig, None) for i, f in enumerate(fps)]
+    for f in fps:
+        expected = [r if ok else None for ok, r, _ in (match(f.n_body, f.n_lead, f.sig, d) for d in as_docs)]
+        assert match_many(f.n_body, f.n_lead, f.sig, as_docs) == expected
+        assert any(expected)                             # the doc itself at least

@@ -1,0 +1,60 @@
+"""Fast paths of the per-item glue give the same results as the plain reference code."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler import attribution as attr
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _reference_strip_end_marks(body):
+    """strip_end_marks as first written: every pattern searched over the whole text."""
+    return attr._strip_end_marks(body, tail_only=False)
+
+
+def _fixture_bodies() -> list[str]:
+    bodies = []
+    for path in sorted(FIXTURES.glob("*/*/expected.json")):
+        for record in json.loads(path.read_text(encoding="utf-8")):
+            if isinstance(record, dict) and isinstance(record.get("body"), str):
+                bodies.append(record["body"])
+    return bodies
+
+
+_MARKS = [
+    "", "\n==Kyodo", " ==Kyodo  \n", "\n[Copyright The Jiji Press, Ltd.]", "\n\n© The Conversation",
+    "\nCopyright 2025 Kyodo News. All Rights Reserved.", " It ended. © 2024 Jiji Press Ltd. All rights reserved",
+    "\n==" + " " * 2000 + "Kyodo", "\n" + "\n " * 900 + "© The Japan Times", ". " + " \n" * 700 + "Copyright\n" + "\n" * 600 + "Hana Inc.",
+    "\n[Copyright The Jiji Press, Ltd.]" + " " * 3000, "\n© Jiji\n==Kyodo", "\n==Kyodo\n[Copyright The Jiji Press, Ltd.]",
+    "\n© " + "x" * 79, "\n© " + "x" * 81, "\n==" + "y" * 31, "==Reuters",
+]
+
+
+@pytest.mark.parametrize("mark", _MARKS)
+def test_strip_end_marks_tail_search_matches_whole_text_search(mark):
+    bodies = _fixture_bodies()
+    assert bodies
+    short = ["", "  ", "==Kyodo", "© The Conversation", "word " * 40, "a\n" * 100]
+    for body in bodies + short:
+        text = body + mark
+        assert attr.strip_end_marks(text) == _reference_strip_end_marks(text)
+        # a whitespace-padded short body (the tail window must grow to the whole text)
+        padded = "Lead." + " " * 1500 + text[-150:]
+        assert attr.strip_end_marks(padded) == _reference_strip_end_marks(padded)
+
+
+def test_cached_attribution_helpers_return_fresh_lists_and_handle_non_strings():
+    people, others = attr.split_byline("By Jane Doe and KYODO")
+    assert (people, others) == (["Jane Doe"], ["KYODO"])
+    people.append("mutated")
+    others.clear()
+    assert attr.split_byline("By Jane Doe and KYODO") == (["Jane Doe"], ["KYODO"])
+    assert attr.split_byline(None) == ([], [])
+    assert attr.lookup_agency(None) is None
+    assert attr.lookup_agency(["KYODO"]) is None
+    assert attr.canonical_agency("KYODO NEWS") == "Kyodo News"
+    assert attr.split_caption_credit(None) == (None, None, None)

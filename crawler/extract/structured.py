@@ -8,6 +8,7 @@ from typing import Any
 
 from parsel import Selector
 
+from crawler.extract.dom import head_first
 from crawler.text import clean
 
 ARTICLE_TYPES = {
@@ -162,7 +163,7 @@ def metas(sel: Selector, name: str) -> list[str]:
 
 
 def canonical(sel: Selector) -> str | None:
-    return clean(sel.xpath('//link[@rel="canonical"]/@href').get())
+    return clean(head_first(sel, 'link[@rel="canonical"]/@href').get())
 
 
 def itemprop(sel: Selector, prop: str) -> str | None:
@@ -180,5 +181,5 @@ def itemprop(sel: Selector, prop: str) -> str | None:
 
 def html_lang(sel: Selector) -> str | None:
     return clean(sel.xpath("/html/@lang").get()) or meta(sel, "og:locale", "language", "Content-Language") or clean(
-        sel.xpath('//meta[@http-equiv="Content-Language"]/@content').get()
+        head_first(sel, 'meta[@http-equiv="Content-Language"]/@content').get()
     )

@@ -193,7 +193,8 @@ class ArticlePage:
         return out
 
     def publisher(self) -> str | None:
-        return first(self.publisher_name, ld_text(self.ld.get("publisher")), self.meta("og:site_name"))
+        # lazy: a site that names its publisher never reads the JSON-LD for it
+        return self.publisher_name or first(ld_text(self.ld.get("publisher")), self.meta("og:site_name"))
 
     def original_publisher(self) -> str | None:
         return None

@@ -1,0 +1,67 @@
+"""The query shortcuts of crawler/extract/dom.py answer like the whole-document queries they replace."""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+from parsel import Selector
+
+from crawler.extract.dom import by_id, head, head_first, scoped_css
+from crawler.sites.conversation import ConversationGeneric
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(glob.glob(str(ROOT / "fixtures/*/*/*.html")))
+
+
+def test_by_id_finds_the_first_element_with_the_id():
+    sel = Selector(text="<html><body><div id='x'>a</div><article id='article'>b</article><p id='x'>c</p></body></html>")
+    assert by_id(sel, "x").root.tag == "div"
+    assert by_id(sel, "article", "article").root.tag == "article"
+    assert by_id(sel, "missing") is None
+
+
+def test_by_id_with_a_tag_falls_back_to_css_when_the_first_id_is_another_tag():
+    sel = Selector(text="<html><body><div id='article'>a</div><article id='article'>b</article></body></html>")
+    assert by_id(sel, "article", "article").root.text == "b"
+    assert by_id(sel, "article", "section") is None
+
+
+def test_by_id_on_a_node_selector_stays_inside_the_node():
+    sel = Selector(text="<html><body><div id='a'><p>x</p></div><div id='b'></div></body></html>")
+    inner = sel.css("#a")[0]
+    assert by_id(inner, "b") is None  # id() would search the whole document
+
+
+def test_head_first_uses_head_then_falls_back_to_the_body():
+    sel = Selector(text="<html><head><title>T</title></head><body><link rel='canonical' href='/b'>"
+                        "<title>U</title></body></html>")
+    assert head(sel) is not None
+    assert head_first(sel, "title/text()").get() == "T"
+    assert head_first(sel, 'link[@rel="canonical"]/@href').get() == "/b"  # only in the body
+    assert head_first(sel, "meta/@content").get() is None
+
+
+def test_scoped_css_falls_back_to_the_document_when_the_scope_lacks_the_element():
+    sel = Selector(text="<html><body><nav class='tags'><a>t</a></nav><article id='article'><h1>H</h1></article></body></html>")
+    scope = sel.css("article")[0]
+    assert scoped_css(scope, sel, "h1::text").getall() == ["H"]
+    assert scoped_css(scope, sel, ".tags a::text").getall() == ["t"]
+    assert scoped_css(None, sel, "h1::text").get() == "H"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/".join(Path(p).parts[-3:-1]))
+def test_shortcuts_agree_with_whole_document_queries_on_every_fixture(path):
+    sel = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace"))
+    for query in ('link[@rel="canonical"]/@href', "title/text()", 'meta[@http-equiv="Content-Language"]/@content',
+                  "meta/@content", 'link[@rel="alternate"]/@href'):
+        assert head_first(sel, query).get() == sel.xpath("//" + query).get()
+    for el in sel.xpath("//*[@id]")[:50]:
+        ident = el.attrib["id"]
+        if ident.strip() == ident and " " not in ident and "'" not in ident and '"' not in ident and ident:
+            want = sel.xpath(f"//*[@id=$i]", i=ident)[0].root
+            assert by_id(sel, ident).root is want
+    page = ConversationGeneric(sel, "https://theconversation.com/x-1")
+    node = page.article_node
+    css = sel.css("article#article")
+    assert (node.root if node is not None else None) is (css[0].root if css else None)

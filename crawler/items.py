@@ -85,6 +85,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_CONTAINERS = (Author, Image, dict, list, tuple)
+_DEFAULTS: dict[str, Any] = {key: getattr(Article(), key) for key in RECORD_KEYS}
+
+
 def to_record(item: Any) -> dict[str, Any]:
     """The JSON-ready record of an item: every contract key, nothing internal.
 
@@ -93,12 +97,12 @@ def to_record(item: Any) -> dict[str, Any]:
     """
     get = (lambda k: getattr(item, k, None)) if isinstance(item, Article) else item.get
     record: dict[str, Any] = {}
-    defaults = Article()
     for key in RECORD_KEYS:
         value = get(key)
         if value is None:
-            value = getattr(defaults, key)
-        record[key] = _plain(value)
+            value = _DEFAULTS[key]
+        # scalars are written as they are; containers are copied (a default list is never shared)
+        record[key] = _plain(value) if isinstance(value, _CONTAINERS) else value
     record["authors"] = [
         {k: a.get(k) for k in ("name", "name_raw", "affiliation", "role", "url")}
         for a in record["authors"]

@@ -17,12 +17,16 @@ logger = logging.getLogger(__name__)
 
 #: Fields not counted: always present by construction, or only meaningful on some items.
 NOT_COUNTED = {"url", "source", "kind", "item_id", "is_republication", "fetched_at", "parent_url"}
+#: (key, stats key when present, stats key when missing) of every counted field
+_COUNTED = tuple((key, f"field/{key}/present", f"field/{key}/missing") for key in RECORD_KEYS if key not in NOT_COUNTED)
+_EMPTY = (None, "", [])
 
 
 class CoveragePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.inc = crawler.stats.inc_value  # bound once: every lookup on Scrapy's stats object costs
         self.validate = crawler.settings.getbool("SCHEMA_VALIDATE", True)
 
     @classmethod
@@ -33,13 +37,11 @@ class CoveragePipeline:
         if not isinstance(item, Article):
             return item
         record = to_record(item)
-        self.stats.inc_value(f"items/{record['kind']}")
+        inc = self.inc
+        inc(f"items/{record['kind']}")
         if record["kind"] == "article":
-            for key in RECORD_KEYS:
-                if key in NOT_COUNTED:
-                    continue
-                state = "missing" if record[key] in (None, "", []) else "present"
-                self.stats.inc_value(f"field/{key}/{state}")
+            for key, present, missing in _COUNTED:
+                inc(missing if record[key] in _EMPTY else present)
         if self.validate:
             problems = schema_errors(record)
             if problems:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 
 from crawler import signals as our_signals
@@ -26,6 +26,9 @@ class JsonlWriterPipeline:
         self.root = Path(crawler.settings.get("OUTPUT_DIR") or "output")
         self.fsync = crawler.settings.getbool("JSONL_FSYNC", False)
         self.files: dict[Path, object] = {}
+        self._by_day: dict[str, object] = {}  # UTC date -> open file (no Path work per item)
+        self.inc = crawler.stats.inc_value
+        self.send = crawler.signals.send_catch_log
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -59,13 +62,18 @@ class JsonlWriterPipeline:
         self.crawler.signals.send_catch_log(our_signals.item_written, item=item, record=last, spider=self.crawler.spider)
 
     def _handle(self):
-        path = self.folder / f"{datetime.now(timezone.utc):%Y-%m-%d}.jsonl"
+        day = time.strftime("%Y-%m-%d", time.gmtime())  # UTC date: a new file after midnight
+        fh = self._by_day.get(day)
+        if fh is not None:
+            return fh
+        path = self.folder / f"{day}.jsonl"
         fh = self.files.get(path)
         if fh is None:
             path.parent.mkdir(parents=True, exist_ok=True)
             repair_torn_tail(path)
             fh = self.files[path] = open(path, "ab")
             self.stats.set_value("jsonl/path", str(path))
+        self._by_day[day] = fh
         return fh
 
     def process_item(self, item):
@@ -78,8 +86,8 @@ class JsonlWriterPipeline:
         fh.flush()
         if self.fsync:
             os.fsync(fh.fileno())
-        self.stats.inc_value("jsonl/written")
-        self.crawler.signals.send_catch_log(our_signals.item_written, item=item, record=record, spider=self.crawler.spider)
+        self.inc("jsonl/written")
+        self.send(our_signals.item_written, item=item, record=record, spider=self.crawler.spider)
         return item
 
     def close_spider(self):
@@ -90,3 +98,4 @@ class JsonlWriterPipeline:
             finally:
                 fh.close()
         self.files.clear()
+        self._by_day.clear()

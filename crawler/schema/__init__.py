@@ -32,6 +32,9 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
 }
 
+#: JSON types that are exactly one Python class test (bool is not an int here: no "integer")
+_CLASSES: dict[str, type] = {"string": str, "null": type(None), "boolean": bool, "object": dict, "array": list}
+
 
 @lru_cache(maxsize=1)
 def schema() -> dict:
@@ -73,6 +76,10 @@ def _compile(node: Any, root: dict) -> Check:
             names = [arg] if isinstance(arg, str) else list(arg)
             if any(n not in _TYPES for n in names):
                 raise _Unsupported(f"type {arg}")
+            if all(n in _CLASSES for n in names):  # one isinstance call
+                classes = tuple(_CLASSES[n] for n in names)
+                checks.append(lambda v, classes=classes: isinstance(v, classes))
+                continue
             preds = tuple(_TYPES[n] for n in names)
             checks.append(lambda v, preds=preds: any(p(v) for p in preds))
         elif key == "enum":
@@ -86,8 +93,8 @@ def _compile(node: Any, root: dict) -> Check:
         elif key == "minLength":
             checks.append(lambda v, n=int(arg): not isinstance(v, str) or len(v) >= n)
         elif key == "required":
-            keys = tuple(arg)
-            checks.append(lambda v, keys=keys: not isinstance(v, dict) or all(k in v for k in keys))
+            keys = frozenset(arg)
+            checks.append(lambda v, keys=keys: not isinstance(v, dict) or keys <= v.keys())
         elif key == "properties":
             props = tuple((k, _compile(sub, root)) for k, sub in arg.items())
 
@@ -104,10 +111,27 @@ def _compile(node: Any, root: dict) -> Check:
             if not isinstance(arg, dict):
                 raise _Unsupported("items must be a schema")
             sub = _compile(arg, root)
-            checks.append(lambda v, sub=sub: not isinstance(v, list) or all(sub(x) for x in v))
+
+            def check_items(v, sub=sub):
+                if not isinstance(v, list):
+                    return True
+                for x in v:
+                    if not sub(x):
+                        return False
+                return True
+
+            checks.append(check_items)
         elif key == "oneOf":
             subs = tuple(_compile(s, root) for s in arg)
-            checks.append(lambda v, subs=subs: sum(1 for s in subs if s(v)) == 1)
+
+            def one_of(v, subs=subs):
+                hits = 0
+                for s in subs:
+                    if s(v):
+                        hits += 1
+                return hits == 1
+
+            checks.append(one_of)
         elif key == "$ref":
             if not isinstance(arg, str) or not arg.startswith("#/"):
                 raise _Unsupported(f"$ref {arg}")
@@ -117,8 +141,26 @@ def _compile(node: Any, root: dict) -> Check:
             checks.append(_compile(target, root))
         else:
             raise _Unsupported(key)
+    return _all_of(checks)
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
     checks_t = tuple(checks)
-    return lambda v: all(c(v) for c in checks_t)
+
+    def all_of(v):
+        for c in checks_t:
+            if not c(v):
+                return False
+        return True
+
+    return all_of
 
 
 @lru_cache(maxsize=1)

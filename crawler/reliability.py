@@ -249,9 +249,6 @@ def _best_japanese(body: bytes) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-_DOUBLE_UTF8 = re.compile(rb"\xc3[\x82\x83\xa2]")
-
-
 def _undouble(text: str) -> str | None:
     """A whole text that is UTF-8 read as cp1252 and saved again, decoded once more (or None).
     Two or more mojibake pairs are required; the repair itself is crawler.text.fix_mojibake."""
@@ -271,7 +268,7 @@ def declared_encoding(content_type: str | None, body: bytes) -> str | None:
     return _codec(http_content_type_encoding(content_type or "")) or _codec(html_body_declared_encoding(body[:4096]))
 
 
-def repair_encoding(body: bytes, content_type: str | None = None) -> tuple[str, str, str] | None:
+def repair_encoding(body: bytes, content_type: str | None = None, decoded: str | None = None) -> tuple[str, str, str] | None:
     """Pure: ``(text, from_codec, to_codec)`` when the page's declared charset is wrong or
     missing and another reading is clearly right; None when the declaration stands.
 
@@ -281,15 +278,23 @@ def repair_encoding(body: bytes, content_type: str | None = None) -> tuple[str, 
       (EUC-JP declared as Shift_JIS) → Shift_JIS (cp932) or EUC-JP when one decodes strictly into
       Japanese script; anything else is left to Scrapy's own detection;
     * a UTF-8 page whose whole text is double-encoded (``â€™``) → decoded once more.
+
+    DECODED, when given, is BODY decoded as UTF-8 with errors replaced (Scrapy's
+    ``response.text``): without a U+FFFD (and without a BOM) it is the strict decoding, which
+    is then not done a second time.
     """
     if not body or body.isascii():
         return None
     declared = declared_encoding(content_type, body)
-    utf8 = _strict(body, "utf_8")
+    if decoded is not None and "\ufffd" not in decoded and read_bom(body)[0] is None:
+        utf8: str | None = decoded  # nothing was replaced: the body is valid UTF-8
+    else:
+        utf8 = _strict(body, "utf_8")
     if utf8 is not None:
         if declared in (None, "utf_8", "utf_8_sig"):
-            # cheap byte-level pre-check: every mojibake pair starts with Â, Ã or â in UTF-8
-            fixed = _undouble(utf8) if _DOUBLE_UTF8.search(body) else None
+            # cheap pre-check: every mojibake pair starts with Â, Ã or â (in valid UTF-8 exactly the
+            # bytes C3 82 / C3 83 / C3 A2; single-character `in` is far faster than a bytes regex)
+            fixed = _undouble(utf8) if ("\u00c2" in utf8 or "\u00c3" in utf8 or "\u00e2" in utf8) else None
             return (fixed, "utf_8(double)", "utf_8") if fixed is not None else None
         if read_bom(body)[0]:
             return None
@@ -328,7 +333,11 @@ class CharsetRepairMiddleware:
         ctype = response.headers.get("Content-Type")
         ctype = ctype.decode("latin-1") if ctype else None
         try:
-            fixed = repair_encoding(response.body, ctype)
+            body = response.body
+            # Scrapy's own decoding of a UTF-8 page (made anyway, for MetaRefresh and the spider)
+            # spares repair_encoding a second decoding of the body
+            decoded = response.text if body and not body.isascii() and response.encoding == "utf-8" else None
+            fixed = repair_encoding(body, ctype, decoded)
         except Exception as exc:  # noqa: BLE001 - a repair must never lose the page
             logger.warning("charset repair failed on %s: %s", response.url, exc)
             return response

@@ -58,6 +58,9 @@ class ReplayIndex:
         # paths are kept as str (a Path object weighs ~10x its text: 40 MB for 20,000 entries)
         self.strict: dict[str, str] = {}
         self.loose: dict[str, str] = {}
+        # the URL exactly as saved -> what a canonical lookup of it finds: a request for that very
+        # string (the usual case) skips canonicalize_url
+        self.exact: dict[str, str] = {}
         self.errors: list[str] = []
         for meta_path in sorted(self.root.rglob("*.meta.json")):
             try:
@@ -68,23 +71,33 @@ class ReplayIndex:
                 continue
             strict, loose = url_keys(url)
             where = str(meta_path)
-            self.strict.setdefault(strict, where)
+            if self.strict.setdefault(strict, where) is where:
+                self.exact.setdefault(url, where)
             self.loose.setdefault(loose, where)
 
     def __len__(self) -> int:
         return len(self.strict)
 
     def find(self, url: str) -> Path | None:
-        strict, loose = url_keys(url)
-        where = self.strict.get(strict) or self.loose.get(loose)
+        where = self.locate(url)
         return Path(where) if where is not None else None
 
+    def locate(self, url: str) -> str | None:
+        """The meta file (as text) answering URL, or None."""
+        where = self.exact.get(url)
+        if where is not None:
+            return where
+        strict, loose = url_keys(url)
+        return self.strict.get(strict) or self.loose.get(loose)
 
-def load_entry(meta_path: Path) -> tuple[int, dict, bytes, str | None]:
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+
+def load_entry(meta_path: str | os.PathLike) -> tuple[int, dict, bytes, str | None]:
+    with open(meta_path, "rb") as fh:
+        meta = json.loads(fh.read().decode("utf-8"))
     body = b""
     if meta.get("body"):
-        body = (meta_path.parent / meta["body"]).read_bytes()
+        with open(os.path.join(os.path.dirname(meta_path), meta["body"]), "rb") as fh:
+            body = fh.read()
     return int(meta.get("status", 200)), dict(meta.get("headers") or {}), body, meta.get("fetched_at")
 
 
@@ -111,23 +124,24 @@ class ReplayDownloadHandler(BaseDownloadHandler):
         self.index = shared_index(root)
         if crawler.stats:
             crawler.stats.set_value("replay/responses_indexed", len(self.index))
+        self._inc = crawler.stats.inc_value if crawler.stats else None  # bound once (per-request path)
 
     async def download_request(self, request: Request) -> Response:
-        stats = self.crawler.stats
-        meta_path = self.index.find(request.url)
+        inc = self._inc
+        meta_path = self.index.locate(request.url)
         if meta_path is None:
-            if stats:
-                stats.inc_value("replay/miss")
+            if inc:
+                inc("replay/miss")
             return responsetypes.from_args(url=request.url)(url=request.url, status=404, body=b"", request=request)
         try:
             status, headers, body, fetched_at = load_entry(meta_path)
         except (OSError, ValueError) as exc:
             logger.error("replay: cannot read %s: %s", meta_path, exc)
-            if stats:
-                stats.inc_value("replay/broken_entry")
+            if inc:
+                inc("replay/broken_entry")
             return responsetypes.from_args(url=request.url)(url=request.url, status=500, body=b"", request=request)
-        if stats:
-            stats.inc_value("replay/hit")
+        if inc:
+            inc("replay/hit")
         hdrs = Headers(headers)
         if fetched_at:
             hdrs[FETCHED_AT_HEADER] = fetched_at

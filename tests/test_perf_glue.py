@@ -58,3 +58,35 @@ def test_cached_attribution_helpers_return_fresh_lists_and_handle_non_strings():
     assert attr.lookup_agency(["KYODO"]) is None
     assert attr.canonical_agency("KYODO NEWS") == "Kyodo News"
     assert attr.split_caption_credit(None) == (None, None, None)
+
+
+def _charset_cases() -> list[tuple[bytes, str | None]]:
+    from crawler import reliability  # noqa: F401 - imported for the codecs below
+
+    text = "Café “quoted” – naïve résumé, 東京 "
+    cases = []
+    for path in sorted(FIXTURES.glob("*/*/page.html"))[:40]:
+        cases.append((path.read_bytes(), "text/html; charset=utf-8"))
+    for body, ctype in [
+        (text.encode("utf-8"), "text/html; charset=utf-8"),
+        (text.encode("utf-8"), "text/html; charset=iso-8859-1"),
+        (text.encode("utf-8"), None),
+        (text.encode("utf-8").decode("cp1252", "replace").encode("utf-8") * 3, "text/html; charset=utf-8"),
+        ("Â pair Ã and â alone".encode("utf-8"), "text/html; charset=utf-8"),
+        (b"\xef\xbb\xbf" + text.encode("utf-8"), "text/html; charset=utf-8"),
+        (b"\xff\xfe" + text.encode("utf-16-le"), "text/html; charset=utf-8"),
+        (text.encode("utf-8") + b"\xff broken", "text/html; charset=utf-8"),
+        ("a literal \ufffd replacement character".encode("utf-8"), "text/html; charset=utf-8"),
+        ("東京都の天気は晴れです。".encode("cp932"), "text/html; charset=utf-8"),
+        ("東京都の天気は晴れです。".encode("euc_jp"), None),
+    ]:
+        cases.append((body, ctype))
+    return cases
+
+
+def test_charset_repair_with_scrapys_decoding_matches_its_own_decoding():
+    from crawler.reliability import repair_encoding
+
+    for body, ctype in _charset_cases():
+        replaced = body.decode("utf-8", "replace")
+        assert repair_encoding(body, ctype, replaced) == repair_encoding(body, ctype), body[:60]

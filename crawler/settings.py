@@ -51,6 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.reliability.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.reliability.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.reliability.MetaRefreshMiddleware": 580,
     "crawler.middlewares.ChallengeMiddleware": 940,
     "crawler.middlewares.FetchTimeMiddleware": 950,
 }

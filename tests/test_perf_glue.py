@@ -90,3 +90,36 @@ def test_charset_repair_with_scrapys_decoding_matches_its_own_decoding():
     for body, ctype in _charset_cases():
         replaced = body.decode("utf-8", "replace")
         assert repair_encoding(body, ctype, replaced) == repair_encoding(body, ctype), body[:60]
+
+
+def test_meta_refresh_precheck_gives_scrapys_answer():
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
+    from scrapy.http import HtmlResponse, Request, Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.reliability import MetaRefreshMiddleware
+
+    crawler = get_crawler(settings_dict={})
+    ours, theirs = MetaRefreshMiddleware.from_crawler(crawler), ScrapyMetaRefresh.from_crawler(crawler)
+    pages = [p.read_bytes() for p in sorted(FIXTURES.glob("*/*/page.html"))[:30]]
+    pages += [
+        b'<html><head><meta http-equiv="refresh" content="0; url=/moved"></head><body>x</body></html>',
+        b'<html><head><META HTTP-EQUIV="Refresh" CONTENT="5;URL=https://example.com/b"></head></html>',
+        b'<html><head><script>var s = \'<meta http-equiv="refresh" content="0;url=/no">\';</script></head></html>',
+        b'<html><head><meta http-equiv="refresh" content="9999; url=/slow"></head></html>',
+        b"<html><head><title>no refresh, but the word Refresh in text</title></head></html>",
+        b" " * 5000 + b'<meta http-equiv="refresh" content="0; url=/late">',
+    ]
+    for body in pages:
+        for meta in ({}, {"dont_redirect": True}):
+            url = "https://example.com/a"
+
+            def answer(mw):
+                request = Request(url, meta=dict(meta))
+                response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"}, request=request)
+                out = mw.process_response(request, response)
+                return (type(out).__name__, out.url) if out is not response else "same"
+
+            assert answer(ours) == answer(theirs), body[:80]
+    plain = Response("https://example.com/a", body=b'<meta http-equiv="refresh" content="0; url=/x">')
+    assert ours.process_response(Request(plain.url), plain) is plain

@@ -7,6 +7,8 @@ article node costs a tenth of that).
 """
 from __future__ import annotations
 
+import re
+
 from parsel import Selector
 
 
@@ -79,11 +81,50 @@ def head_first(sel: Selector, query: str, head_sel: Selector | None = None):
     return sel.xpath("//" + query)
 
 
-def scoped_css(scope: Selector | None, sel: Selector, query: str):
+_PSEUDO_ELEMENT = re.compile(r"::[\w-]+(?:\([^)]*\))?")
+_ATTR_VALUE = re.compile(r"""\[\s*[\w-]+\s*[~|^$*]?=\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*))\s*\]""")
+_CLASS_OR_ID = re.compile(r"[.#]([\w-]+)")
+
+
+def could_match(text: str | None, query: str, seen: dict[str, bool] | None = None) -> bool:
+    """False when CSS QUERY cannot match a page whose source is TEXT: some class, id or
+    attribute value it requires (in each of its comma alternatives) is not in the text.
+
+    True when unsure (TEXT unknown, pseudo-classes such as ``:not()``). Values written with
+    character references (``class="a&#45;b"``) would escape the test; pages do not do that.
+    SEEN (needle -> found, one dict per page text) saves repeated scans (~30 us each on 190 KB).
+    """
+    if text is None:
+        return True
+    for alt in _PSEUDO_ELEMENT.sub("", query).split(","):
+        needles = [a or b or c for a, b, c in _ATTR_VALUE.findall(alt)]
+        rest = _ATTR_VALUE.sub(" ", alt)
+        if ":" in rest or "[" in rest or "(" in rest:
+            return True  # a selector this test does not read
+        needles += _CLASS_OR_ID.findall(rest)
+        if seen is None:
+            seen = {}
+        for n in needles:
+            if n not in seen:
+                seen[n] = n in text
+            if not seen[n]:
+                break
+        else:
+            return True
+    return False
+
+
+def scoped_css(scope: Selector | None, sel: Selector, query: str, text: str | None = None,
+               seen: dict[str, bool] | None = None):
     """CSS QUERY inside SCOPE (e.g. the article element) when it matches there, else on the
-    whole document SEL (an unseen layout may move the element out of the scope)."""
+    whole document SEL (an unseen layout may move the element out of the scope).
+
+    TEXT, the page source when known, spares the whole-document query when it cannot match
+    (SEEN: see :func:`could_match`)."""
     if scope is not None:
         found = scope.css(query)
         if found:
             return found
+    if not could_match(text, query, seen):
+        return sel.selectorlist_cls([])
     return sel.css(query)

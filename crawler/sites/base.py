@@ -40,23 +40,34 @@ class PageSelector(Selector):
     nodes on a real Conversation page). The page selector keeps the result list of each XPath
     (and so each CSS) query made on the document itself; selectors of the nodes it returns are
     plain, uncached. The tree must not be changed in place (parsers prune copies).
+
+    ``page_text`` is the decoded text the tree was parsed from, when known: a substring test on
+    it (~10 us) can tell that a whole-page query would find nothing (see ``dom.could_match``).
     """
 
-    __slots__ = ("_memo",)
+    __slots__ = ("_memo", "page_text")
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._memo: dict[str, Any] | None = None
+        self.page_text: str | None = None
 
     @classmethod
-    def of(cls, sel: Selector) -> Selector:
-        """SEL as a caching page selector (HTML selectors only; others are returned unchanged)."""
+    def of(cls, sel: Selector, text: str | None = None) -> Selector:
+        """SEL as a caching page selector (HTML selectors only; others are returned unchanged).
+
+        TEXT: the page text SEL was parsed from (default: the text of a text-built selector)."""
         if isinstance(sel, cls) and sel._memo is not None:
+            if text is not None and sel.page_text is None:
+                sel.page_text = text
             return sel
         if sel.type != "html" or not hasattr(sel.root, "xpath"):
             return sel
         page = cls(root=sel.root, type="html", namespaces=dict(sel.namespaces))
         page._memo = {}
+        if text is None and sel.root.getparent() is None:
+            text = getattr(sel, "_text", None)  # parsel keeps the text a selector was built from
+        page.page_text = text if isinstance(text, str) else None
         return page
 
     def xpath(self, query: str, namespaces: Any = None, **kwargs: Any):

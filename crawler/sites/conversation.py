@@ -202,12 +202,12 @@ def _is_junk(el) -> bool:
 
 
 def _strip_junk(root, keep_figures: bool = False) -> None:
+    # what is inside a figure, found once (dropping junk never moves an element out of its figure)
+    in_figure = {d for fig in root.iter("figure") for d in fig.iterdescendants()} if keep_figures else ()
     for el in list(root.iter()):
         if el is root or el.getparent() is None:
             continue
-        if keep_figures and el.tag in ("figure", "figcaption", "img", "picture") or (
-            keep_figures and any(anc.tag == "figure" for anc in el.iterancestors())
-        ):
+        if keep_figures and (el.tag in ("figure", "figcaption", "img", "picture") or el in in_figure):
             continue
         if _is_junk(el):
             _drop(el)
@@ -383,9 +383,14 @@ class ConversationGeneric(ArticlePage):
         """CSS QUERY inside ``article#article`` when it matches there, else on the whole page.
 
         Queries inside the article (~120 elements) cost a tenth of whole-page ones (~770); the
-        page is still asked when the article lacks the element (unknown layouts, no article).
+        page is still asked when the article lacks the element (unknown layouts, no article),
+        unless the page source shows it cannot be there.
         """
-        return scoped_css(self.article_node, self.sel, query)
+        return scoped_css(self.article_node, self.sel, query, getattr(self.sel, "page_text", None), self._mentions)
+
+    @cached_property
+    def _mentions(self) -> dict[str, bool]:
+        return {}  # needle -> in the page source (see dom.could_match)
 
     def edition(self) -> str | None:
         ed = self.meta("current-region")

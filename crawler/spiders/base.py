@@ -191,7 +191,9 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ articles
     def page_for(self, response: TextResponse) -> ArticlePage:
-        sel = PageSelector.of(page_selector(response))  # variant checks and fields share its query cache
+        # variant checks and fields share its query cache; the page text (decoded once by Scrapy)
+        # lets fields skip whole-page queries for elements the source does not mention
+        sel = PageSelector.of(page_selector(response), text=response.text)
         cls = choose_page(self.page_classes, sel, response.url)
         return cls(sel, response.url, response.meta.get("fetched_at"))
 

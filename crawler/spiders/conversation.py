@@ -21,7 +21,7 @@ from scrapy.http import Response, TextResponse
 from crawler.extract.feeds import FeedEntry, parse_sitemap, sniff
 from crawler.items import Article
 from crawler.sites import conversation as tc
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.base import NewsSpider, page_selector
 
 #: English-language editions whose ``/<edition>/articles.atom`` feeds are the default seeds.
 #: Article URLs carry no edition, so an article in several editions is fetched once.
@@ -89,7 +89,7 @@ class ConversationSpider(NewsSpider):
     def looks_like_article(self, response: TextResponse) -> bool:
         """For URLs not shaped like an article: the article template's markers only (topic and
         section pages have long teaser paragraphs inside ``<article>`` elements)."""
-        sel = response.selector
+        sel = page_selector(response)  # the one parse page_for uses too
         if sel.css("article#article, [itemprop=articleBody]"):
             return True
         return bool(sel.xpath('//meta[@property="og:type"][@content="article"]'))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from crawler.extract.dom import by_id, head, head_first, scoped_css
+from crawler.extract.dom import by_id, could_match, head, head_first, scoped_css
 from crawler.sites.conversation import ConversationGeneric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +65,44 @@ def test_shortcuts_agree_with_whole_document_queries_on_every_fixture(path):
     node = page.article_node
     css = sel.css("article#article")
     assert (node.root if node is not None else None) is (css[0].root if css else None)
+
+
+@pytest.mark.parametrize("query, possible", [
+    ("div.a-b", True), (".topic-list a, .content-topics a", False), (".topic-list a, .a-b a", True),
+    ("[itemprop=headline]", True), ("[itemprop=dateModified]::attr(datetime), time[itemprop=dateModified]", False),
+    ("#x::attr(data-id)", True), ("#y", False), ("h1", True), ("div:not(.zz)", True), ("a[rel='author']", False),
+    ('a[rel="a-b"]', True), ("div.a-b.zz", False), ("[data-x]", True),
+])
+def test_could_match_reads_the_needles_of_each_alternative(query, possible):
+    text = '<div class="a-b" itemprop="headline" id="x">'
+    assert could_match(text, query) is possible
+    seen: dict = {}
+    assert could_match(text, query, seen) is possible and could_match(text, query, seen) is possible
+    assert could_match(None, query) is True  # unknown text: ask the document
+
+
+def test_scoped_css_skips_the_document_only_when_the_text_rules_the_element_out():
+    html = "<html><body><nav class='tags'><a>t</a></nav><article id='article'><h1>H</h1></article></body></html>"
+    sel = Selector(text=html)
+    scope = sel.css("article")[0]
+    assert scoped_css(scope, sel, ".tags a::text", html).getall() == ["t"]
+    assert scoped_css(scope, sel, ".topics a::text", html).getall() == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/".join(Path(p).parts[-3:-1]))
+def test_conversation_page_with_and_without_page_text_gives_the_same_record(path):
+    from dataclasses import asdict
+
+    from crawler.sites.base import PageSelector
+    from crawler.sites.conversation import PAGE_CLASSES
+    from crawler.sites.base import choose_page
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    url = "https://theconversation.com/some-article-12345"
+    records = []
+    for page_text in (text, None):
+        sel = PageSelector.of(Selector(text=text))
+        sel.page_text = page_text
+        cls = choose_page(PAGE_CLASSES, sel, url)
+        records.append([asdict(a) for a in cls(sel, url, "2026-01-01T00:00:00Z").items()])
+    assert records[0] == records[1]

@@ -106,3 +106,22 @@ def test_conversation_page_with_and_without_page_text_gives_the_same_record(path
         cls = choose_page(PAGE_CLASSES, sel, url)
         records.append([asdict(a) for a in cls(sel, url, "2026-01-01T00:00:00Z").items()])
     assert records[0] == records[1]
+
+
+@pytest.mark.parametrize("body", [
+    "<html><p>a real \ufffd replacement character</p></html>".encode(),
+    "<html><p>a real \ufffd and a bad</p>".encode() + b"\xff<p>byte</p></html>",
+    b"<html><p>only a bad \xfe byte</p></html>",
+])
+def test_page_selector_strict_utf8_check_only_when_the_text_has_a_replacement(body):
+    from lxml import etree
+    from scrapy.http import Headers
+    from scrapy.responsetypes import responsetypes
+
+    from crawler.spiders.base import page_selector
+
+    url = "https://example.com/a"
+    h = Headers({"Content-Type": "text/html; charset=utf-8"})
+    cls = responsetypes.from_args(headers=h, url=url, body=body)
+    slow, fast = cls(url=url, headers=h, body=body), cls(url=url, headers=h, body=body)
+    assert etree.tostring(slow.selector.root) == etree.tostring(page_selector(fast).root)

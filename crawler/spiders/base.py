@@ -33,6 +33,14 @@ from crawler.sites.base import ArticlePage, PageSelector, choose_page
 _ASCII_WS = " \t\n\r\x0b\x0c"
 
 
+def _valid_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def page_selector(response: TextResponse) -> Selector:
     """``response.selector``, built once, and from the body bytes when that gives the same tree.
 
@@ -49,11 +57,10 @@ def page_selector(response: TextResponse) -> Selector:
     if body and type(response) is HtmlResponse and response.encoding == "utf-8" and not body.startswith(codecs.BOM_UTF8):
         text = response.text  # decoded once by Scrapy (w3lib), needed for the checks and base URL
         if text.strip() == text.strip(_ASCII_WS):  # parsel strips str whitespace, bytes strip only ASCII
-            try:
-                body.decode("utf-8")  # strict: invalid bytes would be replaced by w3lib but not by lxml
-            except UnicodeDecodeError:
-                pass
-            else:
+            # the body must be valid UTF-8: w3lib replaces invalid bytes with U+FFFD, lxml would not.
+            # A text without U+FFFD was decoded without a replacement, so only a text that has one
+            # (a replacement, or a page that really contains U+FFFD) pays the strict decode.
+            if "\ufffd" not in text or _valid_utf8(body):
                 from parsel import Selector as ParselSelector
 
                 base_url = get_base_url(response)

@@ -457,8 +457,21 @@ class _Para:
     text: str
 
 
-def _paragraphs(body: str) -> list[_Para]:
-    return [_Para(m.start(), m.end(), m.group(0).strip()) for m in _PARA.finditer(body) if m.group(0).strip()]
+def _paragraphs(body: str, last: int | None = None) -> list[_Para]:
+    """The non-blank lines of BODY with their spans; only the LAST ones when given (found
+    from the end, so a long body is not split whole)."""
+    if last is None:
+        return [_Para(m.start(), m.end(), m.group(0).strip()) for m in _PARA.finditer(body) if m.group(0).strip()]
+    found: list[_Para] = []
+    end = len(body)
+    while end > 0 and len(found) < last:
+        start = body.rfind("\n", 0, end) + 1
+        text = body[start:end].strip()
+        if text:
+            found.append(_Para(start, end, text))
+        end = start - 1
+    found.reverse()
+    return found
 
 
 def _bio_rest(rest: str) -> tuple[str | None, str | None]:
@@ -519,9 +532,9 @@ def _bio_sentences(paragraph: str, names: list[str]) -> list[tuple[str, str, str
 
 def _bio_scan(body: str, author_names: list[str], max_paragraphs: int = 6):
     names = [n for n in (_clean(a) for a in author_names or []) if n]
-    paras = _paragraphs(body if isinstance(body, str) else "")
+    paras = _paragraphs(body if isinstance(body, str) else "", last=max_paragraphs)
     hits: list[tuple[_Para, list]] = []
-    for para in reversed(paras[-max_paragraphs:]):
+    for para in reversed(paras):
         if _TRAILER.match(para.text):
             continue
         bios = _bio_sentences(para.text, names)

@@ -123,3 +123,12 @@ def test_meta_refresh_precheck_gives_scrapys_answer():
             assert answer(ours) == answer(theirs), body[:80]
     plain = Response("https://example.com/a", body=b'<meta http-equiv="refresh" content="0; url=/x">')
     assert ours.process_response(Request(plain.url), plain) is plain
+
+
+def test_last_paragraphs_found_from_the_end_are_the_tail_of_all_paragraphs():
+    from crawler.attribution import _paragraphs
+
+    texts = _fixture_bodies() + ["", "\n", "one", "\n\n a \n\n", "a\nb\n", " \n \r\n x\r\n\n\ty ", "\n" * 5 + "z"]
+    for body in texts:
+        for last in (1, 2, 6, 50):
+            assert _paragraphs(body, last=last) == _paragraphs(body)[-last:], (body[:40], last)

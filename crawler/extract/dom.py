@@ -73,12 +73,19 @@ def head_first(sel: Selector, query: str, head_sel: Selector | None = None):
     the same value (``.getall()`` may not: use it for single values only); when <head> has none, the whole document is asked (a page may put its
     ``<link>``/``<meta>``/``<title>`` in the body). Pass HEAD_SEL when already known.
     """
+    memo = getattr(sel, "_memo", None)  # a page selector's query cache (crawler.sites.base)
+    key = "head//" + query
+    if isinstance(memo, dict) and key in memo:
+        return sel.selectorlist_cls(memo[key])
+    found = None
     h = head_sel if head_sel is not None else head(sel)
     if h is not None:
         found = h.xpath(".//" + query)
-        if found:
-            return found
-    return sel.xpath("//" + query)
+    if not found:
+        found = sel.xpath("//" + query)
+    if isinstance(memo, dict):
+        memo[key] = found
+    return sel.selectorlist_cls(found)
 
 
 _PSEUDO_ELEMENT = re.compile(r"::[\w-]+(?:\([^)]*\))?")

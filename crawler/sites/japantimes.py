@@ -33,7 +33,7 @@ from crawler.extract.feeds import parse_feed
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
-from crawler.text import clean, first, join_paragraphs
+from crawler.text import clean, join_paragraphs
 
 SITE_SUFFIX = re.compile(r"\s*[|\u2013\u2014-]\s*(?:The )?Japan Times\s*$", re.I)
 TZ = "Asia/Tokyo"
@@ -225,6 +225,7 @@ BOILERPLATE = (
     ".note-to-commenters", ".jt-related-stories", ".post-keywords", ".post-attachments", ".DisplayAd",
     ".newsletter-signup", "#tpModal", "#disqus_thread", "#piano-recommend",
 )
+_BOILERPLATE_CSS = ", ".join(BOILERPLATE)
 BLOCKS = "p, h2, h3, h4, blockquote > p, li.body-list-item"
 
 
@@ -249,9 +250,10 @@ def read_body(container: Selector, longest_run: bool = False) -> BodyParts:
     """
     root = copy.deepcopy(container.root)
     work = Selector(root=root)
-    for query in BOILERPLATE:
-        for node in work.css(query):
-            _drop(node.root)
+    # one query for all of them: each matches on the element alone, so the union (document
+    # order) drops the same elements as query after query did
+    for node in work.css(_BOILERPLATE_CSS):
+        _drop(node.root)
     for br in root.iter("br"):
         br.tail = " " + (br.tail or "")
     place = None
@@ -357,8 +359,9 @@ class JapanTimesPage(ArticlePage):
         return self.credit().original_publisher
 
     def byline_raw(self) -> str | None:
-        return first(self.css_text("h5.writer"), self.css_text(".article-author-list"),
-                     self.css_text(".article-byline"), self.css_text(".byline"))
+        # each selector only when the ones before found nothing (first() would run them all)
+        return (self.css_text("h5.writer") or self.css_text(".article-author-list")
+                or self.css_text(".article-byline") or self.css_text(".byline") or None)
 
     def author_links(self) -> dict[str, str]:
         """Display name -> /author/<slug>/ URL of the page's byline links."""
@@ -413,8 +416,8 @@ class JapanTimesPage(ArticlePage):
 
     # ---------------------------------------------------------------- text fields
     def headline(self) -> str | None:
-        h = first(ld_text(self.ld.get("headline")), self.meta("og:title", "twitter:title"),
-                  self.css_text("header hgroup h1"), self.css_text("main h1"), generic.headline(self.sel))
+        h = (ld_text(self.ld.get("headline")) or self.meta("og:title", "twitter:title")
+             or self.css_text("header hgroup h1") or self.css_text("main h1") or generic.headline(self.sel))
         return clean(SITE_SUFFIX.sub("", h)) if h else None
 
     def body_parts(self) -> BodyParts:
@@ -457,12 +460,10 @@ class JapanTimesPage(ArticlePage):
         return self.body_parts().dateline
 
     def section(self) -> str | None:
-        return first(
-            ld_text(self.ld.get("articleSection")), self.meta("article:section"),
-            self.css_text("h3.single-post-categories a.category-link"),
-            self.css_text(".single-upper-meta a.category-link"),
-            self.css_text("header hgroup h3 a.category-link"),
-        )
+        return (ld_text(self.ld.get("articleSection")) or self.meta("article:section")
+                or self.css_text("h3.single-post-categories a.category-link")
+                or self.css_text(".single-upper-meta a.category-link")
+                or self.css_text("header hgroup h3 a.category-link") or None)
 
     def tags(self) -> list[str]:
         tags = super().tags()
@@ -471,20 +472,18 @@ class JapanTimesPage(ArticlePage):
         return tags
 
     def copyright(self) -> str | None:
-        footer_mark = self.sel.xpath(
+        found = super().copyright() or self.css_text("aside.copyright p") or self.css_text("footer .copyright")
+        if found:
+            return found
+        footer_mark = self.sel.xpath(  # a whole-page walk, only when nothing above found a line
             '//*[self::footer or contains(@class, "footer")]//*[starts-with(normalize-space(), "\u00a9")]'
         )
-        return first(super().copyright(), self.css_text("aside.copyright p"), self.css_text("footer .copyright"),
-                     clean("".join(footer_mark[0].xpath(".//text()").getall())) if footer_mark else None)
+        return clean("".join(footer_mark[0].xpath(".//text()").getall())) if footer_mark else None
 
     # ---------------------------------------------------------------- dates
     def date_published_raw(self) -> str | None:
-        return first(
-            ld_text(self.ld.get("datePublished")),
-            self.meta("DC.date.issued", "article:published_time"),
-            self.sel.css("li.post_time time::attr(datetime)").get(),
-            super().date_published_raw(),
-        )
+        return (ld_text(self.ld.get("datePublished")) or self.meta("DC.date.issued", "article:published_time")
+                or self.sel.css("li.post_time time::attr(datetime)").get() or super().date_published_raw() or None)
 
     def history(self, label: str) -> str | None:
         """Visible day from the 2019 ``#article_history`` popover (``Last Modified: <time>``)."""
@@ -495,8 +494,8 @@ class JapanTimesPage(ArticlePage):
         return None
 
     def date_modified_raw(self) -> str | None:
-        return first(ld_text(self.ld.get("dateModified")), self.meta("article:modified_time"),
-                     self.history("Last Modified"))
+        return (ld_text(self.ld.get("dateModified")) or self.meta("article:modified_time")
+                or self.history("Last Modified") or None)
 
     def date_published_candidates(self) -> list[str]:
         cands = super().date_published_candidates() + [
@@ -572,7 +571,7 @@ class JapanTimes2019(JapanTimesPage):
         return bool(sel.css("#jtarticle, div.entry.jtarticle") or sel.css("header hgroup p.credit"))
 
     def headline(self) -> str | None:
-        h = first(self.css_text("header hgroup h1"), ld_text(self.ld.get("headline")), self.meta("og:title"))
+        h = self.css_text("header hgroup h1") or ld_text(self.ld.get("headline")) or self.meta("og:title")
         return clean(SITE_SUFFIX.sub("", h)) if h else super().headline()
 
 

@@ -74,8 +74,8 @@ DEDUPE_ENABLED = True          # story ids across copies, unchanged articles not
 DEDUPE_MODE = "link"           # "link": write every copy with its story_id; "drop": drop copies of written stories
 DEDUPE_COMMIT_ITEMS = 200      # commit the dedupe state every N written items ...
 DEDUPE_COMMIT_SECONDS = 5.0    # ... or T seconds, and at close (lines after it are read back at the next start)
-DEDUPE_SQLITE_CACHE_MB = 64
-DEDUPE_SQLITE_MMAP_MB = 256    # lower both to bound RSS with a very large story index
+DEDUPE_SQLITE_CACHE_MB = 16     # SQLite page cache of the story index: bounds the crawl's RSS ...
+DEDUPE_SQLITE_MMAP_MB = 0       # ... (mapped pages would count in RSS as the index grows); raise both for speed at 1M+
 
 # --- health rules: a run that breaks one exits 1 (see crawler/health.py) --------
 HEALTH_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}

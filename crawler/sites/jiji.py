@@ -445,10 +445,9 @@ class JijiGeneric(ArticlePage):
 
     # ------------------------------------------------------------ ids
     def site_id(self) -> str | None:
-        return first(
-            article_key(self.url), any_key(self.url), any_key(canonical(self.sel)), any_key(self.meta("og:url")),
-            self._meta_article_id(),
-        )
+        # each source only when the ones before found nothing (first() would run them all)
+        return (article_key(self.url) or any_key(self.url) or any_key(canonical(self.sel))
+                or any_key(self.meta("og:url")) or self._meta_article_id() or None)
 
     def _meta_article_id(self) -> str | None:
         v = self.meta("cXenseParse:jij-articleid", "jij-articleid")
@@ -468,14 +467,13 @@ class JijiGeneric(ArticlePage):
         return https(self.url)
 
     def headline(self) -> str | None:
-        cands = (
-            ld_text(self.ld.get("headline")),
-            self.site_headline(),
-            strip_site_suffix(self.meta("og:title", "twitter:title")),
-            strip_site_suffix(generic.headline(self.sel)),
-            strip_site_suffix(self.sel.xpath("//title/text()").get()),
-        )
-        return first(*(c for c in cands if not is_site_name(c)))
+        def cands():  # produced one at a time: later layers run only when needed
+            yield ld_text(self.ld.get("headline"))
+            yield self.site_headline()
+            yield strip_site_suffix(self.meta("og:title", "twitter:title"))
+            yield strip_site_suffix(generic.headline(self.sel))
+            yield strip_site_suffix(self.sel.xpath("//title/text()").get())
+        return next((c for c in cands() if c not in (None, "", [], {}) and not is_site_name(c)), None)
 
     def description(self) -> str | None:
         desc = super().description()
@@ -490,13 +488,9 @@ class JijiGeneric(ArticlePage):
         return super().language() or "en"
 
     def section(self) -> str | None:
-        return first(
-            section_for_genre(genre(self.url)),
-            section_for_genre(genre(canonical(self.sel))),
-            ld_text(self.ld.get("articleSection")),
-            self.meta("article:section"),
-            self.site_breadcrumb(),
-        )
+        return (section_for_genre(genre(self.url)) or section_for_genre(genre(canonical(self.sel)))
+                or ld_text(self.ld.get("articleSection")) or self.meta("article:section")
+                or self.site_breadcrumb() or None)
 
     def tags(self) -> list[str]:
         return [t for t in super().tags() if not is_site_name(t) and t.lower() not in ("news", "japan news", "english news")]
@@ -567,13 +561,8 @@ class JijiGeneric(ArticlePage):
         return out
 
     def copyright(self) -> str | None:
-        return first(
-            self.cleaned["copyright"],
-            self._page_copyright_line(),
-            self.meta("copyright", "dcterms.rights"),
-            ld_text(self.ld.get("copyrightNotice")),
-            self._footer_copyright(),
-        )
+        return (self.cleaned["copyright"] or self._page_copyright_line() or self.meta("copyright", "dcterms.rights")
+                or ld_text(self.ld.get("copyrightNotice")) or self._footer_copyright() or None)
 
     def _page_copyright_line(self) -> str | None:
         """The story's ``[Copyright The Jiji Press, Ltd.]`` line printed outside the body block."""
@@ -636,7 +625,7 @@ class JenJiji(JijiGeneric):
         return bool(sel.css("p.full-article-txt, h1#article-title, h1.text4L, p.article-date"))
 
     def site_headline(self) -> str | None:
-        return first(self.css_text("h1#article-title"), self.css_text("h1.text4L"), super().site_headline())
+        return self.css_text("h1#article-title") or self.css_text("h1.text4L") or super().site_headline() or None
 
     def site_body_paragraphs(self) -> list[str]:
         paras: list[str] = []
@@ -670,7 +659,7 @@ class JiJiJc(JijiGeneric):
         return bool(sel.css("div.ArticleText, div.ArticleTitle"))
 
     def site_headline(self) -> str | None:
-        return first(self.css_text("div.ArticleTitle h1"), super().site_headline())
+        return self.css_text("div.ArticleTitle h1") or super().site_headline() or None
 
     def site_body_paragraphs(self) -> list[str]:
         paras: list[str] = []

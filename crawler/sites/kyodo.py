@@ -475,12 +475,11 @@ class KyodoMixin(ArticlePage):
 
     # ------------------------------------------------------------ headline / description
     def headline(self) -> str | None:
-        return strip_title_suffix(first(
-            ld_text(self.ld.get("headline")),
-            self.meta("og:title", "twitter:title"),
-            self.site_headline(),
-            generic.headline(self.sel),
-        ))
+        # each layer only when the ones before found nothing (first() would run them all)
+        return strip_title_suffix(
+            ld_text(self.ld.get("headline")) or self.meta("og:title", "twitter:title") or self.site_headline()
+            or generic.headline(self.sel) or None
+        )
 
     def site_headline(self) -> str | None:
         return None
@@ -536,8 +535,8 @@ class KyodoMixin(ArticlePage):
         return blocks
 
     def is_digest(self) -> bool:
-        head = first(ld_text(self.ld.get("headline")), self.meta("og:title"), self.site_headline(),
-                     generic.headline(self.sel)) or ""
+        head = (ld_text(self.ld.get("headline")) or self.meta("og:title") or self.site_headline()
+                or generic.headline(self.sel) or "")
         if DIGEST_TITLE_RE.search(head):
             return True
         blocks = self.blocks
@@ -621,8 +620,8 @@ class KyodoMixin(ArticlePage):
         return None
 
     def date_published_raw(self) -> str | None:
-        raw = first(ld_text(self.ld.get("datePublished")), self.broken_ld_value("datePublished"),
-                    super().date_published_raw())
+        raw = (ld_text(self.ld.get("datePublished")) or self.broken_ld_value("datePublished")
+               or super().date_published_raw())
         if raw:
             return raw
         credit = self.credit
@@ -650,8 +649,8 @@ class KyodoMixin(ArticlePage):
         return out
 
     def date_modified_raw(self) -> str | None:
-        return first(ld_text(self.ld.get("dateModified")), self.broken_ld_value("dateModified"),
-                     super().date_modified_raw())
+        return (ld_text(self.ld.get("dateModified")) or self.broken_ld_value("dateModified")
+                or super().date_modified_raw() or None)
 
     def date_modified_candidates(self) -> list[str]:
         return list(dict.fromkeys(super().date_modified_candidates()))
@@ -752,11 +751,11 @@ class KyodoPlus2017(KyodoMixin):
         )
 
     def site_headline(self) -> str | None:
-        return strip_title_suffix(first(clean(self.sel.xpath("//head/title/text()").get()), self.css_text("h1")))
+        return strip_title_suffix(clean(self.sel.xpath("//head/title/text()").get()) or self.css_text("h1"))
 
     def headline(self) -> str | None:
         # the CMS's own title first: its JSON-LD/og titles were often shortened
-        return first(self.site_headline(), super().headline())
+        return self.site_headline() or super().headline() or None
 
     def site_categories(self) -> list[str]:
         return self.css_texts("p.credit a")

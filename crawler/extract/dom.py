@@ -89,32 +89,75 @@ def head_first(sel: Selector, query: str, head_sel: Selector | None = None):
 
 
 _PSEUDO_ELEMENT = re.compile(r"::[\w-]+(?:\([^)]*\))?")
-_ATTR_VALUE = re.compile(r"""\[\s*[\w-]+\s*[~|^$*]?=\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*))\s*\]""")
-_CLASS_OR_ID = re.compile(r"[.#]([\w-]+)")
+_ATTR_VALUE = re.compile(r"""\[\s*([\w-]+)\s*([~|^$*]?)=\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*))\s*\]""")
+_CLASS_OR_ID = re.compile(r"([.#])([\w-]+)")
+#: an attribute name and ``=`` (and an opening quote) just before a value in the page source
+_NAME_BEFORE = re.compile(r"""([\w:.-]+)\s*=\s*["']?$""")
+_LOOKBEHIND = 80
 
 
-def could_match(text: str | None, query: str, seen: dict[str, bool] | None = None) -> bool:
-    """False when CSS QUERY cannot match a page whose source is TEXT: some class, id or
-    attribute value it requires (in each of its comma alternatives) is not in the text.
+def _needles(alt: str) -> list[tuple[str, str | None, str]] | None:
+    """(kind, attribute, value) that one comma alternative of a CSS query requires; None when
+    the alternative uses syntax this reader does not know (pseudo-classes...)."""
+    out: list[tuple[str, str | None, str]] = []
+    for name, op, v1, v2, v3 in _ATTR_VALUE.findall(alt):
+        value = v1 or v2 or v3
+        if value:
+            out.append(("attr", name.lower(), value) if not op else ("text", None, value))
+    rest = _ATTR_VALUE.sub(" ", alt)
+    if ":" in rest or "[" in rest or "(" in rest:
+        return None
+    for mark, value in _CLASS_OR_ID.findall(rest):
+        out.append(("class", None, value) if mark == "." else ("attr", "id", value))
+    return out
+
+
+def _in_source(text: str, kind: str, attr: str | None, value: str) -> bool:
+    """Whether TEXT could hold VALUE as what KIND says: a class token (whitespace, a quote or
+    ``=`` before it; whitespace, a quote, ``>`` or ``/`` after it), the whole value of
+    attribute ATTR (``ATTR="VALUE"``, any case and quoting), or (``text``) anywhere."""
+    if kind == "text":
+        return value in text
+    n = len(value)
+    i = text.find(value)
+    while i != -1:
+        after = text[i + n:i + n + 1]
+        if not after or after.isspace() or after in "\"'>/":
+            if kind == "class":
+                before = text[i - 1:i]
+                if not before or before.isspace() or before in "\"'=":
+                    return True
+            else:
+                lo = max(0, i - _LOOKBEHIND)
+                m = _NAME_BEFORE.search(text, lo, i)
+                if m and (m.group(1).lower() == attr or (m.start() == lo and lo > 0)):
+                    return True  # (a name cut by the look-behind window: unsure, so yes)
+        i = text.find(value, i + 1)
+    return False
+
+
+def could_match(text: str | None, query: str, seen: dict | None = None) -> bool:
+    """False when CSS QUERY cannot match a page whose source is TEXT: in each of its comma
+    alternatives some class token, id or attribute value it requires is not in the source
+    as such (``magazine`` in a stylesheet's ``.magazine{`` or ``author`` in
+    ``<meta name="author">`` do not count for ``figure.magazine`` or ``[itemprop=author]``).
 
     True when unsure (TEXT unknown, pseudo-classes such as ``:not()``). Values written with
     character references (``class="a&#45;b"``) would escape the test; pages do not do that.
-    SEEN (needle -> found, one dict per page text) saves repeated scans (~30 us each on 190 KB).
+    SEEN (needle -> found, one dict per page text) saves repeated scans (~30-60 us each on 190 KB).
     """
     if text is None:
         return True
+    if seen is None:
+        seen = {}
     for alt in _PSEUDO_ELEMENT.sub("", query).split(","):
-        needles = [a or b or c for a, b, c in _ATTR_VALUE.findall(alt)]
-        rest = _ATTR_VALUE.sub(" ", alt)
-        if ":" in rest or "[" in rest or "(" in rest:
+        needles = _needles(alt)
+        if needles is None:
             return True  # a selector this test does not read
-        needles += _CLASS_OR_ID.findall(rest)
-        if seen is None:
-            seen = {}
-        for n in needles:
-            if n not in seen:
-                seen[n] = n in text
-            if not seen[n]:
+        for needle in needles:
+            if needle not in seen:
+                seen[needle] = _in_source(text, *needle)
+            if not seen[needle]:
                 break
         else:
             return True
@@ -122,7 +165,7 @@ def could_match(text: str | None, query: str, seen: dict[str, bool] | None = Non
 
 
 def scoped_css(scope: Selector | None, sel: Selector, query: str, text: str | None = None,
-               seen: dict[str, bool] | None = None):
+               seen: dict | None = None):
     """CSS QUERY inside SCOPE (e.g. the article element) when it matches there, else on the
     whole document SEL (an unseen layout may move the element out of the scope).
 

@@ -389,7 +389,7 @@ class ConversationGeneric(ArticlePage):
         return scoped_css(self.article_node, self.sel, query, getattr(self.sel, "page_text", None), self._mentions)
 
     @cached_property
-    def _mentions(self) -> dict[str, bool]:
+    def _mentions(self) -> dict:
         return {}  # needle -> in the page source (see dom.could_match)
 
     def edition(self) -> str | None:

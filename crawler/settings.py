@@ -60,9 +60,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.reliability.SecretMaskingExtension": 0,
     "crawler.extensions.runreport.RunReport": 500,
-    "crawler.extensions.gcfreeze.GcFreeze": 900,   # start-up objects out of the cyclic GC's walks
 }
-GC_FREEZE = True
 RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried
 REMOTE_CONTROL_ENABLED = False # never run Scrapy's code-execution server in an unattended crawl
 

@@ -456,6 +456,11 @@ def targets(r: dict) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- report
+def _rate(ms: float) -> str:
+    """Pages/s for MS per page; 'n/a' when the net figure is not above the noise (quick runs)."""
+    return f"{1000 / ms:.0f}" if ms and ms > 0.005 else "n/a"
+
+
 README = ROOT / "README.md"
 README_BEGIN = "<!-- bench:begin (written by make bench) -->"
 README_END = "<!-- bench:end -->"
@@ -498,12 +503,12 @@ def table(r: dict) -> str:
         lines.append("| | CPU ms/page | pages/s, CPU-bound (1000 / CPU ms) | pages/s, wall on this machine | peak RSS MB |")
         lines.append("|---|---:|---:|---:|---:|")
         f, b = tp["full"], tp["bare"]
-        lines.append(f"| full crawl, every pipeline | {f['cpu_ms_per_page']:.2f} | {1000 / f['cpu_ms_per_page']:.0f} | {f['pages_per_s']:.0f} | {f['maxrss_mb']:.0f} |")
-        lines.append(f"| (a) bare Scrapy spider, same engine + replay | {b['cpu_ms_per_page']:.2f} | {1000 / b['cpu_ms_per_page']:.0f} | {b['pages_per_s']:.0f} | {b['maxrss_mb']:.0f} |")
-        lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {1000 / tp['lxml_parse_ms']:.0f} | | |")
+        lines.append(f"| full crawl, every pipeline | {f['cpu_ms_per_page']:.2f} | {_rate(f['cpu_ms_per_page'])} | {f['pages_per_s']:.0f} | {f['maxrss_mb']:.0f} |")
+        lines.append(f"| (a) bare Scrapy spider, same engine + replay | {b['cpu_ms_per_page']:.2f} | {_rate(b['cpu_ms_per_page'])} | {b['pages_per_s']:.0f} | {b['maxrss_mb']:.0f} |")
+        lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {_rate(tp['lxml_parse_ms'])} | | |")
         if tp.get("trafilatura_ms"):
-            lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {1000 / tp['trafilatura_ms']:.0f} | | |")
-        lines.append(f"| ours in-process: parse + page object, no engine, no pipelines | {tp['ours_extract_ms']:.2f} | {1000 / tp['ours_extract_ms']:.0f} | | |")
+            lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {_rate(tp['trafilatura_ms'])} | | |")
+        lines.append(f"| ours in-process: parse + page object, no engine, no pipelines | {tp['ours_extract_ms']:.2f} | {_rate(tp['ours_extract_ms'])} | | |")
         lines.append(f"| full − bare (our cost above the engine) | {tp['ours_above_engine_ms']:.2f} | | | |")
         lines.append("")
     d = r.get("dates")

@@ -333,18 +333,24 @@ def figure_image(fig: Selector, base: str) -> Image | None:
     caption = credit = lic = None
     if cap_el:
         cap = cap_el[0]
-        caption = clean(_text(cap.css("span.caption")[0].root)) if cap.css("span.caption") else None
+        found = cap.css("span.caption")  # each query once (a query costs more than the text it finds)
+        caption = clean(_text(found[0].root)) if found else None
         if caption is None:
             root = copy.deepcopy(cap.root)
             for att in root.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " attribution ")]'):
                 _drop(att)
             caption = clean(_text(root))
-        credit = clean(_text(cap.css("a.source")[0].root)) if cap.css("a.source") else None
-        if credit is None and cap.css(".source"):
-            credit = clean(_text(cap.css(".source")[0].root))
-        lic = clean(_text(cap.css("a.license")[0].root)) if cap.css("a.license") else None
-        if credit is None and cap.css("span.attribution"):
-            att_text = clean(_text(cap.css("span.attribution")[0].root))
+        found = cap.css("a.source")
+        credit = clean(_text(found[0].root)) if found else None
+        if credit is None:
+            found = cap.css(".source")
+            if found:
+                credit = clean(_text(found[0].root))
+        found = cap.css("a.license")
+        lic = clean(_text(found[0].root)) if found else None
+        attribution = cap.css("span.attribution") if credit is None else None
+        if attribution:
+            att_text = clean(_text(attribution[0].root))
             if att_text and lic:
                 att_text = clean(att_text.replace(lic, "").rstrip(" ,"))
             credit = att_text

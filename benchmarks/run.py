@@ -267,14 +267,17 @@ def timed(fn, pages: list[tuple[str, bytes]], repeat: int = 1) -> float:
 
 
 def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool) -> dict:
-    """lxml parse alone, trafilatura.extract, and our extraction without the engine."""
-    import lxml.html
-    from parsel import Selector
+    """lxml parse alone, trafilatura.extract, and our extraction without the engine.
 
-    from crawler.sites.base import choose_page
+    "ours" is what a spider does with a downloaded page, minus the engine and the pipelines: a
+    Scrapy response, the page selector (crawler.spiders.base.page_selector: lxml parses the
+    body bytes), the layout choice and every field (NewsSpider.page_for + page.items())."""
+    import lxml.html
+    from scrapy.http import HtmlResponse, Request
+
     from crawler.spiders import conversation, japantimes, jiji, kyodo, republisher
 
-    classes = {m.__name__.rsplit(".", 1)[1]: s.page_classes for m, s in (
+    spiders = {m.__name__.rsplit(".", 1)[1]: s() for m, s in (
         (conversation, conversation.ConversationSpider), (kyodo, kyodo.KyodoSpider), (jiji, jiji.JijiSpider),
         (japantimes, japantimes.JapanTimesSpider), (republisher, republisher.RepublisherSpider))}
 
@@ -282,9 +285,9 @@ def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick:
         lxml.html.document_fromstring(body)
 
     def ours(url, body):
-        sel = Selector(text=body.decode("utf-8", "replace"))
-        cls = choose_page(classes[spider_of[url]], sel, url)
-        cls(sel, url, "2026-01-01T00:00:00Z").items()
+        response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
+                                request=Request(url, meta={"fetched_at": "2026-01-01T00:00:00Z"}))
+        spiders[spider_of[url]].page_for(response).items()
 
     out = {"lxml_parse_ms": timed(lxml_parse, pages, repeat=2 if quick else 3)}
     out["ours_extract_ms"] = timed(ours, pages)

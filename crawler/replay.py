@@ -49,19 +49,25 @@ def url_keys(url: str) -> tuple[str, str]:
 
 
 class ReplayIndex:
-    """URL → meta-file index of a replay folder (built once, read-only afterwards)."""
+    """URL → meta-file index of a replay folder (built once, read-only afterwards).
+
+    Compact, because it is held for the whole crawl and grows with the folder (20,000 saved
+    pages in the benchmark): one dict from the 64-bit hash of each lookup key (strict, loose,
+    and the URL exactly as saved) to a position in a list of meta paths relative to the root.
+    Text keys and absolute paths took ~650 bytes an entry, this ~300. Two different keys of one
+    folder share a hash with probability ~n²/2⁶⁵ (1e-10 for 60,000 keys).
+    """
 
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         if not self.root.is_dir():
             raise NotConfigured(f"REPLAY_DIR {self.root} is not a folder")
-        # paths are kept as str (a Path object weighs ~10x its text: 40 MB for 20,000 entries)
-        self.strict: dict[str, str] = {}
-        self.loose: dict[str, str] = {}
-        # the URL exactly as saved -> what a canonical lookup of it finds: a request for that very
-        # string (the usual case) skips canonicalize_url
-        self.exact: dict[str, str] = {}
+        self._root = str(self.root)
+        self._paths: list[str] = []
+        self._keys: dict[int, int] = {}
         self.errors: list[str] = []
+        self._count = 0  # distinct strict keys, i.e. responses a request can reach
+        keys = self._keys
         for meta_path in sorted(self.root.rglob("*.meta.json")):
             try:
                 url = json.loads(meta_path.read_text(encoding="utf-8"))["url"]
@@ -70,13 +76,17 @@ class ReplayIndex:
                 logger.warning("replay: unreadable meta file %s (%s)", meta_path, exc)
                 continue
             strict, loose = url_keys(url)
-            where = str(meta_path)
-            if self.strict.setdefault(strict, where) is where:
-                self.exact.setdefault(url, where)
-            self.loose.setdefault(loose, where)
+            pos = len(self._paths)
+            self._paths.append(str(meta_path.relative_to(self.root)))
+            if keys.setdefault(hash(("s", strict)), pos) == pos:
+                self._count += 1
+                # the URL exactly as saved -> what a canonical lookup of it finds: a request for
+                # that very string (the usual case) skips canonicalize_url
+                keys.setdefault(hash(("e", url)), pos)
+            keys.setdefault(hash(("l", loose)), pos)
 
     def __len__(self) -> int:
-        return len(self.strict)
+        return self._count
 
     def find(self, url: str) -> Path | None:
         where = self.locate(url)
@@ -84,11 +94,16 @@ class ReplayIndex:
 
     def locate(self, url: str) -> str | None:
         """The meta file (as text) answering URL, or None."""
-        where = self.exact.get(url)
-        if where is not None:
-            return where
-        strict, loose = url_keys(url)
-        return self.strict.get(strict) or self.loose.get(loose)
+        keys = self._keys
+        pos = keys.get(hash(("e", url)))
+        if pos is None:
+            strict, loose = url_keys(url)
+            pos = keys.get(hash(("s", strict)))
+            if pos is None:
+                pos = keys.get(hash(("l", loose)))
+                if pos is None:
+                    return None
+        return os.path.join(self._root, self._paths[pos])
 
 
 def load_entry(meta_path: str | os.PathLike) -> tuple[int, dict, bytes, str | None]:

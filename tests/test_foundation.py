@@ -186,3 +186,20 @@ def test_sniff_and_sitemap():
     assert parse_sitemap(sm) == ([("https://a.test/x-1", "2025-01-02T00:00:00Z")], [])
     assert sniff(b"<!DOCTYPE html><html><body>rss</body></html>") is None
     assert parse_feed(b"not xml at all") == []
+
+
+def test_replay_index_finds_every_fixture_by_its_url_and_loose_variants():
+    # the compact index (hashed keys, relative paths) answers like a text-keyed one
+    from crawler.golden import FIXTURES
+
+    idx = ReplayIndex(FIXTURES)
+    metas = sorted(FIXTURES.rglob("*.meta.json"))
+    assert len(idx) > 40 and not idx.errors
+    by_strict: dict[str, Path] = {}
+    for meta_path in metas:
+        url = json.loads(meta_path.read_text(encoding="utf-8"))["url"]
+        expected = by_strict.setdefault(url_keys(url)[0], meta_path)  # the first file of a URL wins
+        assert idx.find(url) == expected
+        host_path = url.split("://", 1)[1]
+        assert idx.find("http://" + host_path.rstrip("/")) is not None
+    assert idx.find("https://nowhere.example/") is None

@@ -195,7 +195,7 @@ def test_replay_index_finds_every_fixture_by_its_url_and_loose_variants():
     idx = ReplayIndex(FIXTURES)
     metas = sorted(FIXTURES.rglob("*.meta.json"))
     assert len(idx) > 40 and not idx.errors
-    by_strict: dict[str, Path] = {}
+    by_strict: dict = {}
     for meta_path in metas:
         url = json.loads(meta_path.read_text(encoding="utf-8"))["url"]
         expected = by_strict.setdefault(url_keys(url)[0], meta_path)  # the first file of a URL wins

@@ -203,3 +203,23 @@ def test_replay_index_finds_every_fixture_by_its_url_and_loose_variants():
         host_path = url.split("://", 1)[1]
         assert idx.find("http://" + host_path.rstrip("/")) is not None
     assert idx.find("https://nowhere.example/") is None
+
+
+def test_urls_file_seeds_are_read_as_the_crawl_goes(tmp_path):
+    from crawler.spiders.jiji import JijiSpider
+    from crawler.spiders.kyodo import KyodoSpider
+
+    urls = tmp_path / "urls.txt"
+    urls.write_text("# a comment\n\nhttps://english.kyodonews.net/news/a\n  https://english.kyodonews.net/news/b  \n",
+                    encoding="utf-8")
+    spider = KyodoSpider(urls_file=str(urls))
+    seeds = spider.iter_seed_urls()
+    assert next(seeds) == "https://english.kyodonews.net/news/a"
+    # the rest of the file is not read yet: a line appended now is still seen
+    with open(urls, "a", encoding="utf-8") as fh:
+        fh.write("https://english.kyodonews.net/news/c\n")
+    assert list(seeds) == ["https://english.kyodonews.net/news/b", "https://english.kyodonews.net/news/c"]
+    assert spider.seed_urls() == [f"https://english.kyodonews.net/news/{x}" for x in "abc"]
+    # a site's per-seed normalisation applies to file seeds too
+    urls.write_text("https://jen.jiji.com/jc/eng?g=int&amp;k=2025062800512\n", encoding="utf-8")
+    assert JijiSpider(urls_file=str(urls)).seed_urls() == ["https://jen.jiji.com/jc/eng?g=int&k=2025062800512"]

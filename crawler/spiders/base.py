@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import AsyncIterator, Iterable
-from pathlib import Path
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlparse
 
@@ -96,15 +95,29 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ start
     def seed_urls(self) -> list[str]:
+        return list(self.iter_seed_urls())
+
+    def iter_seed_urls(self) -> Iterator[str]:
+        """The seeds: ``-a url=``, else each line of ``-a urls_file=`` (read as the crawl goes, so
+        a back-fill list of any length is never held in memory), else the default start URLs."""
         if self.url:
-            return [self.url]
-        if self.urls_file:
-            lines = Path(self.urls_file).read_text(encoding="utf-8").splitlines()
-            return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-        return list(self.default_start_urls)
+            yield self.seed_url(self.url)
+        elif self.urls_file:
+            with open(self.urls_file, encoding="utf-8") as fh:
+                for line in fh:
+                    line = line.strip()
+                    if line and not line.startswith("#"):
+                        yield self.seed_url(line)
+        else:
+            for url in self.default_start_urls:
+                yield self.seed_url(url)
+
+    def seed_url(self, url: str) -> str:
+        """One seed as given, normalised (override per site)."""
+        return url
 
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.seed_urls():
+        for url in self.iter_seed_urls():
             yield scrapy.Request(url, callback=self.parse, dont_filter=True, meta={"seed": True})
 
     # ------------------------------------------------------------------ dispatch

@@ -50,7 +50,7 @@ class ConversationSpider(NewsSpider):
 
     # ------------------------------------------------------------------ seeds + robots.txt
     async def start(self) -> AsyncIterator[Any]:
-        for url in self.seed_urls():
+        for url in self.iter_seed_urls():
             self.seeds_sent += 1
             yield scrapy.Request(url, callback=self.parse, errback=self.seed_failed, dont_filter=True,
                                  meta={"seed": True})

@@ -29,9 +29,9 @@ class JijiSpider(NewsSpider):
     #: how many ``p.link-more`` pages are followed from a seed listing
     max_listing_pages = 3
 
-    def seed_urls(self) -> list[str]:
+    def seed_url(self, url: str) -> str:
         # a URL pasted from HTML may carry ``&amp;``; an article URL is normalised to https g&k
-        return [jiji.article_url(u) or html.unescape(u) for u in super().seed_urls()]
+        return jiji.article_url(url) or html.unescape(url)
 
     def listing_links(self, response: TextResponse):
         return jiji.listing_article_links(response.selector, response.url, response.text)

@@ -246,9 +246,9 @@ def test_sqlite_store_pragmas(tmp_path):
     q = lambda p: store.db.execute(f"PRAGMA {p}").fetchone()[0]  # noqa: E731
     assert (q("journal_mode"), q("synchronous"), q("cache_size"), q("mmap_size")) == ("wal", 1, -8192, 0)
     store.close()
-    # the defaults bound the process's memory (no map, 16 MB cache) and checkpoint the WAL rarely
+    # the defaults bound the process's memory (no map, 8 MB cache) and checkpoint the WAL rarely
     store = SQLiteStoryStore(tmp_path / "d2.sqlite")
-    assert (q("cache_size"), q("mmap_size"), q("wal_autocheckpoint")) == (-16384, 0, 10_000)
+    assert (q("cache_size"), q("mmap_size"), q("wal_autocheckpoint")) == (-8192, 0, 10_000)
     store.close()
 
 

@@ -130,16 +130,17 @@ class SQLiteStoryStore(StoryStore):
     Writes go into one open transaction; :meth:`commit` ends it (the pipeline commits in
     batches). ``path=":memory:"`` gives a throw-away store (tests, evaluation). ``cache_mb`` and
     ``mmap_mb`` bound SQLite's page cache and memory map: touched mapped pages count in the
-    process RSS (they are file pages the kernel can drop). The defaults (16 MB, no map) keep a
+    process RSS (they are file pages the kernel can drop). The defaults (8 MB, no map) keep a
     crawl's memory flat however large the index grows: with 64 MB + 256 MB the RSS of a
-    20,000-page crawl grew by ~40 MB over a 2,000-page one, for ~0.1 ms a lookup at 100k stories
-    (benchmarks, docs/performance.md); the OS page cache still holds the file.
+    20,000-page crawl grew by ~40 MB over a 2,000-page one (16 MB: ~33 MB, 8 MB: ~25 MB), for
+    ~0.1 ms a lookup at 100k stories (benchmarks, docs/performance.md); the OS page cache still
+    holds the file.
     ``wal_pages`` is the WAL's autocheckpoint size (SQLite's default 1,000 pages checkpoints at
     nearly every batch commit once the index is large; 10,000 pages, ~40 MB, checkpoints a page
     rewritten by several batches once).
     """
 
-    def __init__(self, path: str | Path = ":memory:", cache_mb: int = 16, mmap_mb: int = 0,
+    def __init__(self, path: str | Path = ":memory:", cache_mb: int = 8, mmap_mb: int = 0,
                  wal_pages: int = 10_000):
         self.path = str(path)
         if self.path != ":memory:":

@@ -14,7 +14,7 @@
   nothing is written twice.
 
 Settings: DEDUPE_ENABLED (True), DEDUPE_MODE (link|drop), STATE_DIR (.state),
-DEDUPE_COMMIT_ITEMS (200), DEDUPE_COMMIT_SECONDS (5.0), DEDUPE_SQLITE_CACHE_MB (16),
+DEDUPE_COMMIT_ITEMS (200), DEDUPE_COMMIT_SECONDS (5.0), DEDUPE_SQLITE_CACHE_MB (8),
 DEDUPE_SQLITE_MMAP_MB (0).
 Stats: dedupe/new_story, dedupe/linked_hard, dedupe/linked_near, dedupe/merged, dedupe/dropped,
 dedupe/unchanged, dedupe/changed, dedupe/duplicate_in_run, dedupe/errors, dedupe/recovered.
@@ -80,7 +80,7 @@ class DedupePipeline:
             # One store and index per state file and process: `scrapy crawlall` runs its spiders
             # side by side in one thread, and two SQLite connections there would lock each other.
             store = SQLiteStoryStore(self.state_dir / "dedupe.sqlite",
-                                     cache_mb=s.getint("DEDUPE_SQLITE_CACHE_MB", 16),
+                                     cache_mb=s.getint("DEDUPE_SQLITE_CACHE_MB", 8),
                                      mmap_mb=s.getint("DEDUPE_SQLITE_MMAP_MB", 0))
             shared = _SHARED[key] = [store, StoryIndex(store), 0]
         shared[2] += 1

@@ -6,10 +6,25 @@ from collections.abc import Iterable
 
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n\s*\n+")
+# where str.split() and _WS disagree: whitespace to Python only (\x1c-\x1f, NEL, Ogham space,
+# line/paragraph separators) or to _WS only (zero-width space). Without them, str.split() splits
+# on exactly the characters _WS matches (tests/test_perf_glue.py checks every code point).
+_SPLIT_DIFFERS = re.compile("[\x1c-\x1f\x85\u1680\u2028\u2029\u200b]")
 
 
 def clean(text: str | None) -> str | None:
     """Collapse all whitespace (NBSP included) to single spaces; None for empty."""
+    if text is None:
+        return None
+    text = str(text)
+    if _SPLIT_DIFFERS.search(text) is None:
+        return " ".join(text.split()) or None  # same result, 2-3x faster than the regex
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def clean_reference(text: str | None) -> str | None:
+    """:func:`clean` as first written (the regex alone): the reference its fast path is tested against."""
     if text is None:
         return None
     text = _WS.sub(" ", str(text)).strip()

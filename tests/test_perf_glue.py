@@ -132,3 +132,63 @@ def test_last_paragraphs_found_from_the_end_are_the_tail_of_all_paragraphs():
     for body in texts:
         for last in (1, 2, 6, 50):
             assert _paragraphs(body, last=last) == _paragraphs(body)[-last:], (body[:40], last)
+
+
+def _generator_callbacks_with_return_value(spider_cls) -> list[str]:
+    """Names of SPIDER_CLS's generator methods that ``return`` a value (Scrapy would drop it)."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    bad = []
+    for name, fn in inspect.getmembers(spider_cls, inspect.isfunction):
+        if inspect.isgeneratorfunction(fn) and is_generator_with_return_value(fn):
+            bad.append(f"{spider_cls.__name__}.{name}")
+    return bad
+
+
+def test_no_spider_callback_is_a_generator_returning_a_value():
+    """WARN_ON_GENERATOR_RETURN_VALUE is off in the crawl (Scrapy re-parses the callback's source
+    for every response); this makes its check once, over every method of every spider."""
+    from scrapy.spiderloader import SpiderLoader
+    from scrapy.utils.project import get_project_settings
+
+    loader = SpiderLoader.from_settings(get_project_settings())
+    names = loader.list()
+    assert {"conversation", "kyodo", "jiji", "japantimes", "republisher"} <= set(names)
+    for name in names:
+        assert _generator_callbacks_with_return_value(loader.load(name)) == []
+
+
+def test_generator_return_value_check_can_fail():
+    class Bad:
+        def parse(self, response):
+            yield 1
+            return 2
+
+    assert _generator_callbacks_with_return_value(Bad) == ["Bad.parse"]
+
+
+def test_clean_fast_path_agrees_with_the_regex_for_every_code_point():
+    from crawler.text import clean, clean_reference
+
+    for cp in range(0x110000):
+        ch = chr(cp)
+        for text in (f"a{ch}b  c", f"{ch}x {ch}"):
+            assert clean(text) == clean_reference(text), hex(cp)
+
+
+def test_clean_fast_path_agrees_on_mixed_whitespace():
+    from hypothesis import given, settings, strategies as st
+
+    from crawler.text import clean, clean_reference
+
+    alphabet = st.sampled_from(list("ab .\t\r\n\f\v\x1c\x1f\x85\xa0\u1680\u2000\u200a\u200b\u2028\u2029\u202f\u205f\u3000\u00e9"))
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.lists(alphabet, max_size=30).map("".join))
+    def check(text):
+        assert clean(text) == clean_reference(text)
+
+    check()
+    assert clean(None) is None and clean("  \u200b ") is None and clean(3) == "3"

@@ -6,7 +6,12 @@ Builds replay corpora under ``benchmarks/corpus/`` (git-ignored) and measures, i
   every pipeline of ITEM_PIPELINES, plus the dedupe pipeline at 500 when settings.py does not list
   it yet) against, on the same pages: (a) a bare spider that only yields ``{url}`` through the same
   engine and replay handler (``benchmarks/spiders/bare.py``), (b) lxml parsing alone, (c)
-  ``trafilatura.extract``; also our own extraction in-process (parse + page object, no engine).
+  ``trafilatura.extract``, (d) the floor: what any Scrapy crawler of these pages pays before
+  extracting a field (``benchmarks/spiders/floor.py``: the bare spider plus the page's lxml tree,
+  built as the real spiders build it, through as many no-op pipelines as the project has,
+  ``benchmarks/noop_pipelines.py``); also our own extraction in-process (parse + page object, no
+  engine). Each throughput target is restated as CPU ms per page of the full crawl, with what it
+  leaves above the floor for our own work (``budgets``).
   Each crawl is a child process; its CPU time and peak RSS come from ``os.wait4`` (the child's own
   rusage, the per-child equivalent of ``getrusage(RUSAGE_CHILDREN)``). A crawl of zero pages of the
   same spider is measured too: the *net* numbers (per page, pages/s) subtract it, so start-up is
@@ -182,15 +187,32 @@ def child(cmd: list[str], cwd: Path = ROOT) -> dict:
             "stderr_tail": err.decode("utf-8", "replace")[-1500:], "stdout": out.decode("utf-8", "replace")}
 
 
-def crawl(spider: str, urls_file: Path, replay: Path, bare: bool = False) -> dict:
+#: the crawls of a throughput set: "full" is the project's spider with every pipeline; "bare" and
+#: "floor" are the spiders of benchmarks/spiders/ (one run over every page of the corpus)
+KINDS = ("full", "bare", "floor")
+
+
+def floor_pipelines() -> dict:
+    """ITEM_PIPELINES of the floor crawl: a no-op pipeline at each project pipeline's priority."""
+    from benchmarks.noop_pipelines import item_pipelines
+
+    return item_pipelines(project_pipelines().values())
+
+
+def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full") -> dict:
+    """One crawl of URLS_FILE: SPIDER with every project pipeline (KIND "full"), or the bench
+    spider KIND ("bare": no pipeline; "floor": as many no-op pipelines as the project has)."""
+    if kind not in KINDS:
+        raise ValueError(f"crawl kind {kind!r} is not one of {KINDS}")
     work = Path(tempfile.mkdtemp(prefix=f"bench-{spider}-", dir=ROOT / "benchmarks" / ".work"))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "bare" if bare else spider, "-a", f"urls_file={urls_file}",
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider if kind == "full" else kind, "-a", f"urls_file={urls_file}",
            "-s", f"REPLAY_DIR={replay}", "-s", "LOG_LEVEL=WARNING", "-s", f"OUTPUT_DIR={work / 'out'}",
            "-s", f"STATE_DIR={work / 'state'}"]
-    if bare:
-        cmd += ["-s", "SPIDER_MODULES=benchmarks.spiders", "-s", "ITEM_PIPELINES={}"]
-    else:
+    if kind == "full":
         cmd += ["-s", "ITEM_PIPELINES=" + json.dumps(project_pipelines())]
+    else:
+        pipes = floor_pipelines() if kind == "floor" else {}
+        cmd += ["-s", "SPIDER_MODULES=benchmarks.spiders", "-s", "ITEM_PIPELINES=" + json.dumps(pipes)]
     res = child(cmd)
     written = 0
     for f in (work / "out").rglob("*.jsonl"):
@@ -203,24 +225,26 @@ def crawl(spider: str, urls_file: Path, replay: Path, bare: bool = False) -> dic
     return res
 
 
-def crawl_set(root: Path, spiders: list[str], bare: bool) -> dict:
-    """Crawl every spider's URL file of ROOT (or the bare spider over all of them): totals and net."""
+def crawl_set(root: Path, spiders: list[str], kind: str = "full") -> dict:
+    """Crawl every spider's URL file of ROOT (KIND "full"), or the bench spider KIND ("bare",
+    "floor") over all of them: totals and net."""
+    one_run = kind != "full"
     (ROOT / "benchmarks" / ".work").mkdir(parents=True, exist_ok=True)
     empty = ROOT / "benchmarks" / ".work" / "empty-urls.txt"
     empty.write_text("")
     tot = {"pages": 0, "wall_s": 0.0, "cpu_s": 0.0, "empty_wall_s": 0.0, "empty_cpu_s": 0.0, "written": 0,
            "maxrss_mb": 0.0, "runs": {}}
-    groups = [("bare", root / "urls-all.txt")] if bare else [(s, root / f"urls-{s}.txt") for s in spiders]
-    if bare:
+    groups = [(kind, root / "urls-all.txt")] if one_run else [(s, root / f"urls-{s}.txt") for s in spiders]
+    if one_run:
         lines = (root / "urls.txt").read_text(encoding="utf-8").splitlines()
         (root / "urls-all.txt").write_text("".join(ln.split(" ", 1)[1] + "\n" for ln in lines if ln))
     for name, urls in groups:
         if not urls.exists():
             continue
         n = sum(1 for ln in urls.read_text().splitlines() if ln.strip())
-        spider = "conversation" if bare else name
-        zero = crawl(spider, empty, root, bare=bare)
-        full = crawl(spider, urls, root, bare=bare)
+        spider = "conversation" if one_run else name
+        zero = crawl(spider, empty, root, kind=kind)
+        full = crawl(spider, urls, root, kind=kind)
         if full["rc"] not in (0, 1):
             log(f"  crawl {name} exited {full['rc']}:\n{full['stderr_tail']}")
         tot["pages"] += n
@@ -234,7 +258,7 @@ def crawl_set(root: Path, spiders: list[str], bare: bool) -> dict:
                              "wall_s": round(full["wall_s"], 2), "cpu_s": round(full["cpu_s"], 2),
                              "empty_wall_s": round(zero["wall_s"], 2), "empty_cpu_s": round(zero["cpu_s"], 2),
                              "maxrss_mb": round(full["maxrss_mb"], 1)}
-        log(f"  {'bare' if bare else 'full'} {name}: {n} pages, {full['written']} lines, "
+        log(f"  {kind} {name}: {n} pages, {full['written']} lines, "
             f"wall {full['wall_s']:.1f} s, CPU {full['cpu_s']:.1f} s (empty crawl {zero['cpu_s']:.1f} s CPU), "
             f"peak RSS {full['maxrss_mb']:.0f} MB")
     p = max(1, tot["pages"])
@@ -251,6 +275,8 @@ def crawl_set(root: Path, spiders: list[str], bare: bool) -> dict:
     })
     for k in ("wall_s", "cpu_s", "empty_wall_s", "empty_cpu_s", "maxrss_mb"):
         tot[k] = round(tot[k], 2)
+    if kind == "floor":
+        tot["noop_pipelines"] = len(floor_pipelines())
     return tot
 
 
@@ -316,7 +342,8 @@ def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> di
     log(f"throughput: {name}")
     # crawls first: a child's ru_maxrss starts from this process's RSS at fork time, so the
     # pages are loaded into this process only afterwards
-    res = {"full": crawl_set(root, spiders, bare=False), "bare": crawl_set(root, spiders, bare=True)}
+    res = {"full": crawl_set(root, spiders, kind="full"), "bare": crawl_set(root, spiders, kind="bare"),
+           "floor": crawl_set(root, spiders, kind="floor")}
     # the in-process measurements load every page (~400 MB for the Conversation corpus): in a
     # fresh interpreter, so that this process stays small and the later crawls' ru_maxrss (which
     # starts from this process's RSS at fork) measure the crawl, not the pages left in our heap
@@ -324,11 +351,41 @@ def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> di
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         res.update(pool.apply(in_process_root, (str(root), quick)))
+    return derive(res)
+
+
+#: the throughput targets as a CPU-ms-per-page limit on the full crawl: (key, label, limit of RES)
+BUDGETS = (
+    ("pages_per_s", "full ≥ 200 pages/s", lambda res: 1000 / 200),
+    ("above_engine_vs_lxml", "full − bare ≤ 3 × lxml parse",
+     lambda res: res["bare"]["cpu_ms_per_page"] + 3 * res["lxml_parse_ms"]),
+    ("vs_trafilatura", "full ≤ trafilatura / 3",
+     lambda res: res["trafilatura_ms"] / 3 if res.get("trafilatura_ms") else None),
+)
+
+
+def derive(res: dict) -> dict:
+    """The figures derived from a throughput set's crawls and in-process timings (added to RES).
+
+    With the floor crawl: ``floor_ms``, ``ours_above_floor_ms`` (full - floor: all our own work,
+    fields, dates, attribution, dedupe, JSONL) and ``budgets``: each throughput target as the CPU
+    ms per page the full crawl may cost, and what that leaves above the floor for our work."""
     full, bare = res["full"]["cpu_ms_per_page"], res["bare"]["cpu_ms_per_page"]
     res["ours_above_engine_ms"] = round(full - bare, 3)
     res["ratio_above_engine_to_lxml"] = round((full - bare) / res["lxml_parse_ms"], 2)
     if res.get("trafilatura_ms"):
         res["ratio_full_to_trafilatura"] = round(full / res["trafilatura_ms"], 3)
+    if "floor" in res:
+        floor = res["floor"]["cpu_ms_per_page"]
+        res["floor_ms"] = floor
+        res["ours_above_floor_ms"] = round(full - floor, 3)
+        res["budgets"] = {}
+        for key, label, limit in BUDGETS:
+            target = limit(res)
+            if target is not None:
+                res["budgets"][key] = {"target": label, "target_ms": round(target, 3), "floor_ms": floor,
+                                       "left_for_ours_ms": round(target - floor, 3),
+                                       "ours_now_ms": res["ours_above_floor_ms"]}
     return res
 
 
@@ -521,9 +578,25 @@ def table(r: dict) -> str:
         lines.append(f"| (b) lxml parse alone | {tp['lxml_parse_ms']:.2f} | {_rate(tp['lxml_parse_ms'])} | | |")
         if tp.get("trafilatura_ms"):
             lines.append(f"| (c) trafilatura.extract | {tp['trafilatura_ms']:.2f} | {_rate(tp['trafilatura_ms'])} | | |")
+        fl = tp.get("floor")  # absent from results measured before the floor crawl existed
+        if fl:
+            lines.append(f"| (d) floor: bare + page parse + item path through {fl.get('noop_pipelines')} no-op pipelines | "
+                         f"{fl['cpu_ms_per_page']:.2f} | {_rate(fl['cpu_ms_per_page'])} | {fl['pages_per_s']:.0f} | {fl['maxrss_mb']:.0f} |")
         lines.append(f"| ours in-process: parse + page object, no engine, no pipelines | {tp['ours_extract_ms']:.2f} | {_rate(tp['ours_extract_ms'])} | | |")
         lines.append(f"| full − bare (our cost above the engine) | {tp['ours_above_engine_ms']:.2f} | | | |")
+        if tp.get("ours_above_floor_ms") is not None:
+            lines.append(f"| full − floor (our own work: fields, dates, attribution, dedupe, JSONL) | {tp['ours_above_floor_ms']:.2f} | | | |")
         lines.append("")
+        if tp.get("budgets"):
+            lines.append("Each throughput target as CPU ms per page of the full crawl, and what it leaves above the "
+                         "floor for our own work:")
+            lines.append("")
+            lines.append("| target | target ms | floor ms | left for our work ms | our work now ms |")
+            lines.append("|---|---:|---:|---:|---:|")
+            for bu in tp["budgets"].values():
+                lines.append(f"| {bu['target']} | {bu['target_ms']:.2f} | {bu['floor_ms']:.2f} | "
+                             f"{bu['left_for_ours_ms']:.2f} | {bu['ours_now_ms']:.2f} |")
+            lines.append("")
     d = r.get("dates")
     if d:
         lines.append(f"**Dates**: {d.get('strings')} strings, {d.get('speedup')}× plain dateparser"

@@ -42,3 +42,99 @@ def test_table_survives_a_net_figure_of_zero():
     text = table({"machine": {}, "quick": True, "throughput": {"conversation": tp}, "targets": []})
     assert "| (a) bare Scrapy spider, same engine + replay | 0.00 | n/a |" in text
     assert "| full crawl, every pipeline | 7.50 | 133 |" in text
+
+
+def _crawl(ms: float, pages_per_s: float = 150.0, rss: float = 120.0) -> dict:
+    return {"cpu_ms_per_page": ms, "pages_per_s": pages_per_s, "maxrss_mb": rss}
+
+
+def test_table_shows_the_floor_and_what_each_target_leaves_above_it():
+    from benchmarks.run import derive, table
+
+    full, bare, floor, lxml, traf = 6.9, 0.97, 2.31, 0.87, 12.6
+    tp = derive({"corpus": {"pages": 120, "median_kb": 190, "min_kb": 189, "max_kb": 196},
+                 "full": _crawl(full), "bare": _crawl(bare), "floor": dict(_crawl(floor, 310.0), noop_pipelines=6),
+                 "lxml_parse_ms": lxml, "trafilatura_ms": traf, "ours_extract_ms": 3.0})
+    # the derived figures: existing keys kept, the floor ones added
+    assert tp["ours_above_engine_ms"] == round(full - bare, 3)
+    assert tp["floor_ms"] == floor
+    assert tp["ours_above_floor_ms"] == round(full - floor, 3)
+    want = {"pages_per_s": 1000 / 200, "above_engine_vs_lxml": bare + 3 * lxml, "vs_trafilatura": traf / 3}
+    assert set(tp["budgets"]) == set(want)
+    for key, target in want.items():
+        b = tp["budgets"][key]
+        assert b["target_ms"] == round(target, 3)
+        assert b["floor_ms"] == floor
+        assert b["left_for_ours_ms"] == round(target - floor, 3)
+        assert b["ours_now_ms"] == round(full - floor, 3)
+
+    text = table({"machine": {}, "quick": True, "throughput": {"conversation": tp}, "targets": []})
+    lines = text.splitlines()
+    row = f"| (d) floor: bare + page parse + item path through 6 no-op pipelines | {floor:.2f} | {1000 / floor:.0f} | 310 | 120 |"
+    assert row in lines
+    # between the bare and the in-process rows of the throughput table
+    bare_at = next(i for i, ln in enumerate(lines) if ln.startswith("| (a) bare"))
+    ours_at = next(i for i, ln in enumerate(lines) if ln.startswith("| ours in-process"))
+    assert bare_at < lines.index(row) < ours_at
+    assert f"| full − floor (our own work: fields, dates, attribution, dedupe, JSONL) | {full - floor:.2f} |" in text
+    header = "| target | target ms | floor ms | left for our work ms | our work now ms |"
+    assert header in lines
+    budget_rows = lines[lines.index(header) + 2: lines.index(header) + 5]
+    for row, target in zip(budget_rows, want.values()):
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert [float(c) for c in cells[1:]] == [round(target, 2), floor, round(target - floor, 2), round(full - floor, 2)]
+
+
+def test_budgets_without_trafilatura_and_results_without_a_floor():
+    from benchmarks.run import derive, table
+
+    base = {"corpus": {"pages": 1, "median_kb": 1, "min_kb": 1, "max_kb": 1}, "full": _crawl(6.0),
+            "bare": _crawl(1.0), "lxml_parse_ms": 1.0, "trafilatura_ms": None, "ours_extract_ms": 2.0}
+    tp = derive(dict(base, floor=dict(_crawl(2.0), noop_pipelines=6)))
+    assert set(tp["budgets"]) == {"pages_per_s", "above_engine_vs_lxml"}
+    # results.json written before the floor crawl existed still renders, without the new rows
+    old = derive(dict(base))
+    assert "floor_ms" not in old and "budgets" not in old
+    text = table({"machine": {}, "throughput": {"conversation": old}, "targets": []})
+    assert "(d) floor" not in text and "left for our work" not in text
+    assert "| full − bare (our cost above the engine) | 5.00 |" in text
+
+
+def test_floor_spider_builds_the_page_tree_and_yields_only_the_url():
+    from scrapy.http import HtmlResponse, Request
+
+    from benchmarks.spiders.floor import FloorSpider
+
+    url = "https://example.org/a"
+    body = b"<html><head><title>Floor</title></head><body><p>x</p></body></html>"
+    response = HtmlResponse(url, body=body, encoding="utf-8", request=Request(url))
+    assert response._cached_selector is None
+    assert list(FloorSpider().parse(response)) == [{"url": url}]
+    sel = response._cached_selector  # set by crawler.spiders.base.page_selector
+    assert sel is not None
+    assert sel.css("title::text").get() == "Floor"
+
+
+def test_floor_crawl_runs_one_noop_pipeline_per_project_pipeline():
+    from scrapy.utils.misc import load_object
+
+    from benchmarks.run import floor_pipelines, project_pipelines
+
+    floor, project = floor_pipelines(), project_pipelines()
+    assert sorted(floor.values()) == sorted(project.values())
+    assert len(set(floor)) == len(project)
+    item = {"url": "https://example.org/a"}
+    for path in floor:
+        assert path.startswith("benchmarks.noop_pipelines.")
+        assert load_object(path)().process_item(item) is item
+
+
+def test_the_floor_spider_is_found_by_the_bench_spider_modules():
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    from benchmarks.spiders.floor import FloorSpider
+
+    loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": ["benchmarks.spiders"]}))
+    assert loader.load("floor") is FloorSpider
+    assert loader.load("bare").name == "bare"

@@ -44,8 +44,58 @@ def date_published(sel: Selector) -> str | None:
     return clean(sel.xpath("(//time[@datetime])[1]/@datetime").get())
 
 
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figcaption",
+                          "button"})  # the tags of CHROME_XPATH
+
+
+def _chrome_tokens(el) -> bool:
+    tokens = f"{el.attrib.get('class', '')} {el.attrib.get('id', '')}".split()
+    return any(_CHROME_TOKEN.match(t) for t in tokens)
+
+
 def body_paragraphs(sel: Selector) -> list[str]:
-    """The longest run of <p> text under one parent, chrome excluded."""
+    """The longest run of <p> text under one parent, chrome excluded.
+
+    What :func:`body_paragraphs_reference` computes with XPath queries per ``<p>`` (a page has
+    dozens, each asking its ancestors again), in one walk of the tree: whether an element is in
+    chrome is decided once per element, from its parent's answer."""
+    root = sel.root
+    if not hasattr(root, "getroottree"):
+        return body_paragraphs_reference(sel)
+    doc = root.getroottree().getroot()
+    below_chrome: dict = {}  # element -> it or an ancestor is chrome (tag, class or id)
+
+    def in_chrome(el) -> bool:
+        if el is None:
+            return False
+        hit = below_chrome.get(el)
+        if hit is None:
+            hit = below_chrome[el] = (el.tag in _CHROME_TAGS or (("class" in el.attrib or "id" in el.attrib)
+                                                                 and _chrome_tokens(el))
+                                      or in_chrome(el.getparent()))
+        return hit
+
+    groups: dict[object, list[str]] = {}
+    order: list[object] = []
+    for p in doc.iter("p"):
+        parent = p.getparent()
+        if in_chrome(parent):   # (the <p> itself counts by its tag only, and a <p> is not chrome)
+            continue
+        text = clean(" ".join(p.itertext()))  # = .//text(): comment contents out, their tails in
+        if not text:
+            continue
+        if parent not in groups:
+            groups[parent] = []
+            order.append(parent)
+        groups[parent].append(text)
+    if not groups:
+        return []
+    best = max(order, key=lambda k: sum(len(t) for t in groups[k]))
+    return groups[best]
+
+
+def body_paragraphs_reference(sel: Selector) -> list[str]:
+    """:func:`body_paragraphs` as first written (XPath per ``<p>``): the reference it is tested against."""
     groups: dict[object, list[str]] = {}
     order: list[object] = []
     for p in sel.xpath("//p"):

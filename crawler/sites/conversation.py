@@ -218,11 +218,20 @@ _drop = drop_keep_tail  # remove an element, keep its tail text
 
 def _segment_is_promo(nodes: list) -> bool:
     nodes = [n for n in nodes if isinstance(n.tag, str) and n.tag != "figure"]
-    text = clean(" ".join(_text(n) for n in nodes)) or ""
+    # clean(" ".join(texts)) is " ".join of the non-empty clean(text)s: built node by node, so a
+    # long segment (the rest of the body after an early <hr>) stops as soon as it is too long
+    parts: list[str] = []
+    size = -1
+    for n in nodes:
+        part = clean(_text(n))
+        if part:
+            parts.append(part)
+            size += len(part) + 1
+            if size > PROMO_MAX_CHARS:
+                return False
+    text = " ".join(parts)
     if not text:
         return True  # an empty fenced block (e.g. a newsletter image only)
-    if len(text) > PROMO_MAX_CHARS:
-        return False
     hrefs = [a.get("href") or "" for n in nodes if isinstance(n.tag, str) for a in n.iter("a")]
     return any(_PROMO_HREF.search(h) for h in hrefs) or bool(_PROMO_TEXT.search(text))
 

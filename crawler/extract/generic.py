@@ -75,44 +75,28 @@ def body_paragraphs(sel: Selector) -> list[str]:
                                       or in_chrome(el.getparent()))
         return hit
 
+    # (the <p> itself counts by its tag only, and a <p> is not chrome); itertext() gives the
+    # nodes of .//text(): comment contents out, their tails in
+    return _longest_run((p.getparent(), clean(" ".join(p.itertext())))
+                        for p in doc.iter("p") if not in_chrome(p.getparent()))
+
+
+def _longest_run(pairs) -> list[str]:
+    """Of (parent, paragraph text) pairs in document order, the texts of the parent whose
+    non-empty texts are longest in total (the first such parent on a tie)."""
     groups: dict[object, list[str]] = {}
-    order: list[object] = []
-    for p in doc.iter("p"):
-        parent = p.getparent()
-        if in_chrome(parent):   # (the <p> itself counts by its tag only, and a <p> is not chrome)
-            continue
-        text = clean(" ".join(p.itertext()))  # = .//text(): comment contents out, their tails in
-        if not text:
-            continue
-        if parent not in groups:
-            groups[parent] = []
-            order.append(parent)
-        groups[parent].append(text)
+    for parent, text in pairs:
+        if text:
+            groups.setdefault(parent, []).append(text)
     if not groups:
         return []
-    best = max(order, key=lambda k: sum(len(t) for t in groups[k]))
-    return groups[best]
+    return groups[max(groups, key=lambda k: sum(len(t) for t in groups[k]))]
 
 
 def body_paragraphs_reference(sel: Selector) -> list[str]:
     """:func:`body_paragraphs` as first written (XPath per ``<p>``): the reference it is tested against."""
-    groups: dict[object, list[str]] = {}
-    order: list[object] = []
-    for p in sel.xpath("//p"):
-        if _is_chrome(p):
-            continue
-        text = clean(" ".join(p.xpath(".//text()").getall()))
-        if not text:
-            continue
-        parent = p.xpath("..")[0].root
-        if parent not in groups:
-            groups[parent] = []
-            order.append(parent)
-        groups[parent].append(text)
-    if not groups:
-        return []
-    best = max(order, key=lambda k: sum(len(t) for t in groups[k]))
-    return groups[best]
+    return _longest_run((p.xpath("..")[0].root, clean(" ".join(p.xpath(".//text()").getall())))
+                        for p in sel.xpath("//p") if not _is_chrome(p))
 
 
 def body(sel: Selector) -> str | None:

@@ -220,3 +220,48 @@ def test_itertext_gives_the_text_nodes_of_the_xpath():
     html = "<p>A <a>x<span>B</span>y</a>. <!--com-->ctail <?pi zz?>ptail <b></b>z<br>w</p>"
     p = Selector(text=html).css("p")[0]
     assert list(p.root.itertext()) == p.xpath(".//text()").getall()
+
+
+_FIGURE_EDGE = [
+    "<figure><img src='/a.jpg' alt=' Alt  text '></figure>",
+    "<figure><img src='data:x'><picture><source srcset=''><source srcset='/b.webp 1x, /c.webp 2x'></picture></figure>",
+    "<figure><div class='image' style=''></div><div class='image' style=\"background: url('/d.jpg')\"></div></figure>",
+    "<figure><img data-src='/e.jpg'><figcaption class='source'>Whole <span class='attribution'>x</span></figcaption></figure>",
+    "<figure><img src='/f.jpg'><figcaption><span class='caption'>Cap</span><span class='attribution'>"
+    "<a class='source'>Agency</a>, <a class='license'>CC BY</a></span></figcaption></figure>",
+    "<figure><img src='/g.jpg'><figcaption>Text <span class='attribution'>Photo X, CC BY-ND</span>"
+    "<a class='license'>CC BY-ND</a></figcaption></figure>",
+    "<figure><img src='/h.jpg'><figcaption><span class='caption\tmain'>Tab</span><b class='source\xa0x'>no</b>"
+    "<i class='source'>yes</i></figcaption></figure>",
+    "<figure><img src='https://counter.theconversation.com/x.gif'></figure>",
+    "<figure><figcaption>No image</figcaption></figure>",
+]
+
+
+def _figures_of(html: str):
+    sel = Selector(text=html)
+    return sel.css("figure")
+
+
+@pytest.mark.parametrize("html", _FIGURE_EDGE)
+def test_figure_image_lxml_walk_matches_the_css_reference_on_edge_cases(html):
+    from crawler.sites.conversation import figure_image, figure_image_reference
+
+    for fig in _figures_of(html):
+        assert figure_image(fig, "https://theconversation.com/x") == figure_image_reference(fig, "https://theconversation.com/x")
+
+
+@pytest.mark.parametrize("path", PAGES + sorted(glob.glob(str(ROOT.parent / "shared/realpages/*.html"))))
+def test_figure_image_lxml_walk_matches_the_css_reference_on_pages(path):
+    from crawler.sites.conversation import figure_image, figure_image_reference
+
+    figs = _figures_of(Path(path).read_text(encoding="utf-8", errors="replace"))
+    for fig in figs:
+        assert figure_image(fig, "https://theconversation.com/x") == figure_image_reference(fig, "https://theconversation.com/x")
+
+
+def test_figure_image_reads_caption_credit_and_license():
+    from crawler.sites.conversation import figure_image
+
+    img = figure_image(_figures_of(_FIGURE_EDGE[4])[0], "https://theconversation.com/x")
+    assert (img.url, img.caption, img.credit, img.license) == ("https://theconversation.com/f.jpg", "Cap", "Agency", "CC BY")

@@ -265,3 +265,65 @@ def test_figure_image_reads_caption_credit_and_license():
 
     img = figure_image(_figures_of(_FIGURE_EDGE[4])[0], "https://theconversation.com/x")
     assert (img.url, img.caption, img.credit, img.license) == ("https://theconversation.com/f.jpg", "Cap", "Agency", "CC BY")
+
+
+_PROMO_SAMPLES = [
+    "Sign up to our free newsletter", "SUBSCRIBE now", "Read more from this series", "More from our series on water",
+    "Get the best of The Conversation delivered daily", "Get our weekly digest free", "straight to your INBOX: in your inbox",
+    "This article is part of a series", "Our three-part climate series", "Our big long winding climate series",
+    "Get news", "Forget the rest, they said it was free", "sign-up here", "ſubscribe", "Get the \u2018best\u2019 free",
+    "A plain paragraph about kelp forests and rock lobster.", "", "series", "get ",
+]
+
+
+@pytest.mark.parametrize("text", _PROMO_SAMPLES)
+def test_promo_text_prefilter_answers_like_the_regex(text):
+    from crawler.sites.conversation import _PROMO_TEXT, _promo_text
+
+    assert _promo_text(text) == bool(_PROMO_TEXT.search(text))
+
+
+def test_promo_text_prefilter_on_fixture_paragraphs():
+    from crawler.sites.conversation import _PROMO_TEXT, _promo_text
+
+    paragraphs = [p for path in PAGES for p in Selector(text=Path(path).read_text(encoding="utf-8")).css("p::text").getall()]
+    assert len(paragraphs) > 300
+    assert sum(bool(_PROMO_TEXT.search(p)) for p in paragraphs) > 0
+    for p in paragraphs:
+        assert _promo_text(p) == bool(_PROMO_TEXT.search(p))
+
+
+def _is_junk_reference(el) -> bool:
+    """conversation._is_junk as first written (a set of classes per element)."""
+    from crawler.sites.conversation import _DROP_TAGS, _JUNK_CLASSES
+
+    if not isinstance(el.tag, str):
+        return True
+    if el.tag in _DROP_TAGS or set((el.get("class") or "").split()) & _JUNK_CLASSES:
+        return True
+    return el.get("inline-promo-placement") is not None
+
+
+def test_is_junk_answers_like_the_reference_on_every_fixture_element():
+    from crawler.sites.conversation import _is_junk
+
+    n = junk = 0
+    for path in PAGES:
+        for el in Selector(text=Path(path).read_text(encoding="utf-8")).root.iter():
+            n += 1
+            junk += _is_junk_reference(el)
+            assert _is_junk(el) == _is_junk_reference(el)
+    assert n > 3000 and 0 < junk < n
+
+
+def test_clean_body_paragraphs_are_clean_and_non_empty():
+    from crawler.sites.conversation import clean_body
+    from crawler.text import clean
+
+    found = 0
+    for path in PAGES:
+        for node in Selector(text=Path(path).read_text(encoding="utf-8")).css("[itemprop=articleBody], div.content-body"):
+            paras = clean_body(node.root)
+            found += len(paras)
+            assert all(p and clean(p) == p for p in paras)
+    assert found > 20

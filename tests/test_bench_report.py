@@ -163,3 +163,20 @@ def test_table_shows_the_start_up_with_a_bytecode_cache_when_measured():
     both = table({"machine": {}, "startup": dict(pair(0.5, 0.6), with_bytecode_cache=pair(0.42, 0.45)),
                   "pythondontwritebytecode": True, "targets": []})
     assert "With a bytecode cache: overhead 0.03 s wall, 0.03 s CPU." in both
+
+
+def test_table_shows_the_median_and_slowest_of_repeated_crawls():
+    from benchmarks.run import run_spread, table
+
+    def crawl(full_runs, empty_runs, pages=1000):
+        return dict(_crawl(1.0), runs={"x": {"pages": pages, "cpu_s_runs": full_runs, "empty_cpu_s_runs": empty_runs}})
+
+    full = crawl([6.0, 5.5, 7.0], [1.0, 1.2, 1.1])
+    spread = run_spread(full)
+    assert spread == {"runs": 3, "median_ms": round((6.0 - 1.1) / 1000 * 1000, 3), "slowest_ms": round((7.0 - 1.1), 3)}
+    assert run_spread(crawl([6.0], [1.0])) is None  # one run: nothing to show
+    tp = {"corpus": {"pages": 1000, "median_kb": 190, "min_kb": 189, "max_kb": 196}, "full": full,
+          "bare": crawl([2.0, 2.1, 2.2], [1.0, 1.0, 1.0]), "lxml_parse_ms": 0.8, "ours_extract_ms": 3.0,
+          "ours_above_engine_ms": 3.5}
+    text = table({"machine": {}, "throughput": {"conversation": tp}, "targets": []})
+    assert "median and slowest of the 3 runs, CPU ms per page: full 4.90 / 5.90; bare 1.10 / 1.20." in text

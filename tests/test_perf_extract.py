@@ -327,3 +327,15 @@ def test_clean_body_paragraphs_are_clean_and_non_empty():
             found += len(paras)
             assert all(p and clean(p) == p for p in paras)
     assert found > 20
+
+
+def test_generic_body_paragraphs_on_a_page_nested_deeper_than_the_recursion_limit():
+    import sys
+
+    from crawler.extract.generic import body_paragraphs, body_paragraphs_reference
+
+    depth = sys.getrecursionlimit() + 500
+    html = ("<html><body>" + "<div>" * depth + "<p>Deep one</p><p>Deep two</p>" + "</div>" * depth
+            + "<footer><p>Chrome</p></footer></body></html>")
+    sel = Selector(text=html)
+    assert body_paragraphs(sel) == body_paragraphs_reference(sel) == ["Deep one", "Deep two"]

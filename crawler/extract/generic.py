@@ -65,14 +65,18 @@ def body_paragraphs(sel: Selector) -> list[str]:
     doc = root.getroottree().getroot()
     below_chrome: dict = {}  # element -> it or an ancestor is chrome (tag, class or id)
 
+    def chrome_itself(el) -> bool:
+        return el.tag in _CHROME_TAGS or (("class" in el.attrib or "id" in el.attrib) and _chrome_tokens(el))
+
     def in_chrome(el) -> bool:
-        if el is None:
-            return False
-        hit = below_chrome.get(el)
-        if hit is None:
-            hit = below_chrome[el] = (el.tag in _CHROME_TAGS or (("class" in el.attrib or "id" in el.attrib)
-                                                                 and _chrome_tokens(el))
-                                      or in_chrome(el.getparent()))
+        # up to the first ancestor already known (a loop, not recursion: pages nest 2,000 deep)
+        path = []
+        while el is not None and el not in below_chrome:
+            path.append(el)
+            el = el.getparent()
+        hit = below_chrome[el] if el is not None else False
+        for node in reversed(path):
+            hit = below_chrome[node] = hit or chrome_itself(node)
         return hit
 
     # (the <p> itself counts by its tag only, and a <p> is not chrome); itertext() gives the

@@ -8,10 +8,9 @@ from parsel import Selector
 from crawler.text import clean, join_paragraphs
 
 #: Elements whose text is never article body.
-CHROME_XPATH = (
-    "ancestor-or-self::*[self::nav or self::header or self::footer or self::aside or self::form"
-    " or self::script or self::style or self::noscript or self::figcaption or self::button]"
-)
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figcaption",
+                          "button"})
+CHROME_XPATH = "ancestor-or-self::*[" + " or ".join(f"self::{t}" for t in sorted(_CHROME_TAGS)) + "]"
 _CHROME_WORDS = (r"related|promo|promos|newsletter|share|sharing|social|comment|comments|advert|advertisement|ad|ads|"
                  r"sidebar|footer|nav|navigation|menu|subscribe|recommend|recommended|banner|breadcrumb|breadcrumbs|"
                  r"cookie|popup|modal|widget|outbrain|taboola|sns")
@@ -23,11 +22,7 @@ _CHROME_TOKEN = re.compile(rf"^(?!(?:has|with|no|is|without)[-_])(?:.*[-_])?(?:{
 def _is_chrome(p) -> bool:
     if p.xpath(CHROME_XPATH):
         return True
-    for anc in p.xpath("ancestor::*[@class or @id]"):
-        tokens = f"{anc.attrib.get('class', '')} {anc.attrib.get('id', '')}".split()
-        if any(_CHROME_TOKEN.match(t) for t in tokens):
-            return True
-    return False
+    return any(_chrome_tokens(anc.root) for anc in p.xpath("ancestor::*[@class or @id]"))
 
 
 def headline(sel: Selector) -> str | None:
@@ -42,10 +37,6 @@ def headline(sel: Selector) -> str | None:
 
 def date_published(sel: Selector) -> str | None:
     return clean(sel.xpath("(//time[@datetime])[1]/@datetime").get())
-
-
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "form", "script", "style", "noscript", "figcaption",
-                          "button"})  # the tags of CHROME_XPATH
 
 
 def _chrome_tokens(el) -> bool:

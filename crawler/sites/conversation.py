@@ -26,7 +26,7 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 
 from crawler.extract import generic
-from crawler.extract.dom import by_id, drop_keep_tail, head_first, scoped_css
+from crawler.extract.dom import by_id, drop_keep_tail, first_match, head_first, scoped_css
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
@@ -335,66 +335,44 @@ def _img_url(img, base: str) -> str | None:
     return None
 
 
-_XML_WS = str.maketrans("\t\n\r", "   ")
-
-
-def _has_class(el, token: str) -> bool:
-    """CSS ``.TOKEN`` on one element (class tokens split at XML whitespace, as cssselect's XPath does)."""
-    c = el.get("class")
-    return c is not None and token in c.translate(_XML_WS).split(" ")
-
-
-def _first(el, tag: str | None = None, cls: str | None = None, attr: str | None = None, self_too: bool = False):
-    """The first element of EL's subtree (EL itself only when SELF_TOO) with TAG, class token CLS and
-    attribute ATTR, in document order: what ``Selector(EL).css("TAG.CLS::attr(ATTR)")`` finds first."""
-    for d in el.iter(tag) if tag else el.iter():
-        if d is el and not self_too:
-            continue
-        if not isinstance(d.tag, str):
-            continue
-        if (cls is None or _has_class(d, cls)) and (attr is None or d.get(attr) is not None):
-            return d
-    return None
-
-
 def figure_image(fig: Selector, base: str) -> Image | None:
     """Image(url, caption, credit, license) of one ``<figure>``.
 
     Read with lxml element walks (a figure has a dozen elements) rather than a CSS query per part;
     :func:`figure_image_reference` is the CSS version, and the tests check they agree."""
     f = fig.root
-    img = _first(f, "img", self_too=True)
+    img = first_match(f, "img")
     url = _img_url(img, base) if img is not None else None
     if not url:
-        source = _first(f, "source", attr="srcset", self_too=True)
+        source = first_match(f, "source", attr="srcset")
         srcset = source.get("srcset") if source is not None else None
         if srcset:
             url = urljoin(base, srcset.split(",")[0].strip().split(" ")[0])
     if not url:
-        div = _first(f, "div", cls="image", attr="style", self_too=True)
+        div = first_match(f, "div", cls="image", attr="style")
         m = re.search(r"url\(['\"]?([^'\")]+)", div.get("style") if div is not None else "")
         url = urljoin(base, m.group(1)) if m else None
     if not url or "counter.theconversation.com" in url:
         return None
-    cap = _first(f, "figcaption", self_too=True)
+    cap = first_match(f, "figcaption")
     caption = credit = lic = None
     if cap is not None:
-        found = _first(cap, "span", cls="caption", self_too=True)
+        found = first_match(cap, "span", cls="caption")
         caption = clean(_text(found)) if found is not None else None
         if caption is None:
             root = copy.deepcopy(cap)
             for att in root.xpath('.//*[contains(concat(" ", normalize-space(@class), " "), " attribution ")]'):
                 _drop(att)
             caption = clean(_text(root))
-        found = _first(cap, "a", cls="source", self_too=True)
+        found = first_match(cap, "a", cls="source")
         credit = clean(_text(found)) if found is not None else None
         if credit is None:
-            found = _first(cap, cls="source", self_too=True)
+            found = first_match(cap, cls="source")
             if found is not None:
                 credit = clean(_text(found))
-        found = _first(cap, "a", cls="license", self_too=True)
+        found = first_match(cap, "a", cls="license")
         lic = clean(_text(found)) if found is not None else None
-        attribution = _first(cap, "span", cls="attribution", self_too=True) if credit is None else None
+        attribution = first_match(cap, "span", cls="attribution") if credit is None else None
         if attribution is not None:
             att_text = clean(_text(attribution))
             if att_text and lic:

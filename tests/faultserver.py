@@ -9,6 +9,7 @@ Each route is a plain response or a fault:
 * ``Route(..., fault="truncate")``                 a Content-Length larger than the body, then FIN
 * ``Route(..., fault="stall", stall_s=...)``       headers never come (client times out)
 * ``Route(..., fault="chunked")``                  body sent chunked, without Content-Length
+* ``Route(..., delay_s=...)``                      the answer comes after that many seconds
 * ``Route(..., gzip=True)``                        body gzip-compressed (Content-Encoding: gzip);
   pre-compressed bytes (a gzip bomb) go in ``body`` with a ``Content-Encoding`` header instead
 
@@ -53,6 +54,7 @@ class Route:
     gzip: bool = False
     stall_s: float = 5.0
     keep: int = 2048                # bytes of the body sent before a reset/truncate
+    delay_s: float = 0.0            # seconds to wait before answering (a slow server)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -84,6 +86,12 @@ class _Handler(BaseHTTPRequestHandler):
             route = route[min(n, len(route) - 1)]
         if route is None:
             route = Route(body=b"not found", status=404, headers={"Content-Type": "text/plain"})
+        self.send_route(route)
+
+    def send_route(self, route: Route) -> None:
+        """Write ROUTE as the response (its delay, gzip and fault included)."""
+        if route.delay_s:
+            self.server.stop.wait(route.delay_s)
         body = _gzip.compress(route.body, compresslevel=9) if route.gzip else route.body
         headers = dict(route.headers)
         if route.gzip:

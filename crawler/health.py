@@ -24,7 +24,8 @@ def coverage(stats: dict[str, Any], field: str) -> tuple[int, int]:
 def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None = None,
              author_floors: dict[str, float] | None = None, min_items: int = 1) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
-    errors = int(stats.get("log_count/ERROR", 0))
+    # log_count/* are this spider's own lines (crawler/extensions/logcount.py), not the process's
+    errors = int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0))
     if errors:
         kinds = sorted(k.split("/", 1)[1] for k in stats if k.startswith("spider_exceptions/"))
         failures.append(("error", f"{errors} errors logged" + (f" ({', '.join(kinds)})" if kinds else "")))

@@ -411,6 +411,33 @@ def secrets_in_settings(settings) -> list[str]:
     return sorted(set(s for s in found if len(s) >= 4), key=len, reverse=True)
 
 
+def secrets_in_args(args: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> list[str]:
+    """Literal secrets of the command line and the environment: values of secret-looking spider
+    arguments (``-a token=...``), passwords in URL-valued ones and in ``REDIS_URL``."""
+    found: list[str] = []
+    values = [(k, v) for k, v in (args or {}).items()]
+    if environ is not None and environ.get("REDIS_URL"):
+        values.append(("REDIS_URL", environ["REDIS_URL"]))
+    for name, value in values:
+        if not isinstance(value, str) or not value:
+            continue
+        found += [m.group("pw") for m in _URL_PASSWORD.finditer(value)]
+        if _SECRET_NAME.search(name):
+            found.append(value)
+    return sorted(set(s for s in found if len(s) >= 4), key=len, reverse=True)
+
+
+def install_masking(secrets: list[str] | tuple[str, ...]) -> None:
+    """Put a :class:`SecretMaskingFilter` with SECRETS on every root log handler now (the
+    commands call it before any crawler exists, so the addons' first lines are masked too)."""
+    flt = SecretMaskingFilter(secrets)
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, SecretMaskingFilter)]:
+            flt.secrets = tuple(sorted(set(flt.secrets) | set(old.secrets), key=len, reverse=True))
+            handler.removeFilter(old)
+        handler.addFilter(flt)
+
+
 class SecretMaskingFilter(logging.Filter):
     """A logging filter that masks secrets in the formatted message of every record."""
 

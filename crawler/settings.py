@@ -63,6 +63,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 EXTENSIONS = {
     "crawler.reliability.SecretMaskingExtension": 0,
+    # log_count/<LEVEL> per crawler (Scrapy's LogCount counts the whole process's lines)
+    "scrapy.extensions.logcount.LogCount": None,
+    "crawler.extensions.logcount.SpiderLogCount": 1,
     "crawler.extensions.runreport.RunReport": 500,
 }
 RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried

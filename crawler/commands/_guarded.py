@@ -6,25 +6,36 @@ or could not start; 75 another run holds the STATE_DIR lock.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
+from crawler.extensions.logcount import unattributed_errors
 from crawler.extensions.runreport import human_lines, write_report
-from crawler.lock import EX_TEMPFAIL, Locked, StateLock
+from crawler.lock import EX_TEMPFAIL, Locked, StateLock, command_line
+from crawler.reliability import install_masking, mask_secrets, secrets_in_args, secrets_in_settings
 
 logger = logging.getLogger("crawler.run")
 
 
-def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool) -> int:
+def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subcommand: str = "crawl") -> int:
     settings = cmd.settings
-    lock = StateLock(settings.get("STATE_DIR") or ".state")
+    # secrets of -s, -a and REDIS_URL masked in the lock file, in every message and log line
+    secrets = sorted(set(secrets_in_settings(settings)) | set(secrets_in_args(spargs, os.environ)), key=len, reverse=True)
+    install_masking(secrets)
+
+    def mask(text: str) -> str:
+        return mask_secrets(text, secrets)
+
+    lock = StateLock(settings.get("STATE_DIR") or ".state", command_line(sys.argv, subcommand), mask)
     try:
         lock.acquire()
     except Locked as exc:
-        print(f"crawler: {exc}", file=sys.stderr)
+        print(f"crawler: {mask(str(exc))}", file=sys.stderr)
         return EX_TEMPFAIL
     if lock.previous:
         print(f"crawler: took over a stale lock left by dead pid {lock.previous.get('pid')} "
               f"(started {lock.previous.get('started')})", file=sys.stderr)
+    unattributed_before = unattributed_errors()
     crawlers = []
     try:
         for name in names:
@@ -42,11 +53,16 @@ def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool) -> i
                       "items": {"written": 0, "articles": 0, "briefs": 0, "unchanged": 0, "dropped": 0},
                       "failed_rules": [{"rule": "error", "message": "the spider did not start (see the log)"}]}
         reports.append(report)
+    # errors logged by no spider's code (see crawler/extensions/logcount.py): the run fails, no spider is named
+    unattributed = unattributed_errors() - unattributed_before
     if combined_report:
-        path = write_report(settings.get("OUTPUT_DIR") or "output", reports)
+        extra = {"unattributed_errors": unattributed} if unattributed else None
+        path = write_report(settings.get("OUTPUT_DIR") or "output", reports, extra)
         print(f"run report: {path}", file=sys.stderr)
         for report in reports:
             for line in human_lines(report):
                 print(line, file=sys.stderr)
-    failed = cmd.crawler_process.bootstrap_failed or not all(r["ok"] for r in reports)
+    if unattributed:
+        print(f"crawler: {unattributed} errors logged that belong to no spider (see the log)", file=sys.stderr)
+    failed = cmd.crawler_process.bootstrap_failed or bool(unattributed) or not all(r["ok"] for r in reports)
     return 1 if failed else 0

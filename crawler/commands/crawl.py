@@ -12,4 +12,4 @@ class Command(ScrapyCrawl):
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("scrapy crawl takes one spider; use `scrapy crawlall` for several")
-        self.exitcode = run_spiders(self, args, opts.spargs, combined_report=False)
+        self.exitcode = run_spiders(self, args, opts.spargs, combined_report=False, subcommand="crawl")

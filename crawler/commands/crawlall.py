@@ -28,4 +28,4 @@ class Command(BaseRunSpiderCommand):
         if unknown:
             raise UsageError(f"unknown spider(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         self.settings.set("RUN_REPORT_STANDALONE", False, priority="cmdline")
-        self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True)
+        self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")

@@ -63,7 +63,7 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
         },
         "coverage": cov,
         "errors": {
-            "log_errors": int(stats.get("log_count/ERROR", 0)),
+            "log_errors": int(stats.get("log_count/ERROR", 0)) + int(stats.get("log_count/CRITICAL", 0)),
             "spider_exceptions": prefixed("spider_exceptions/"),
             "downloader_exceptions": prefixed("downloader/exception_type_count/"),
             "dropped": prefixed("item_dropped_reasons_count/"),
@@ -123,8 +123,10 @@ class RunReport:
         report = build_report(spider.name, stats, failures, time.monotonic() - self.started)
         report = mask_secrets(report, secrets_in_settings(self.crawler.settings))
         self.crawler.run_report = report
+        # a failed summary is a WARNING: at ERROR it would count as one more error (of this
+        # spider, or, before the per-crawler log count, of every spider still running)
         for line in human_lines(report):
-            (logger.info if report["ok"] else logger.error)(line)
+            logger.log(logging.INFO if report["ok"] else logging.WARNING, line, extra={"spider": spider})
         if self.standalone:
             path = write_report(self.crawler.settings.get("OUTPUT_DIR") or "output", [report])
             logger.info("run report: %s", path)

@@ -10,6 +10,7 @@ edition) for the normalising pipelines to read.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -65,6 +66,8 @@ class Article:
     parent_url: str | None = None
     # --- added after the foundation contract (additions only) ---
     doi: str | None = None
+    #: "instant" or "day": what ``date_published`` holds (derived by to_record, never set by hand)
+    date_published_precision: str | None = None
     # --- not written: evidence for the pipelines ---
     hints: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
 
@@ -86,7 +89,15 @@ def _plain(value: Any) -> Any:
 
 
 _CONTAINERS = (Author, Image, dict, list, tuple)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DEFAULTS: dict[str, Any] = {key: getattr(Article(), key) for key in RECORD_KEYS}
+
+
+def date_precision(value: str | None) -> str | None:
+    """``"day"`` for a bare ``YYYY-MM-DD``, ``"instant"`` for a time with its UTC offset, None for none."""
+    if not value:
+        return None
+    return "day" if _DAY.fullmatch(value) else "instant"
 
 
 def to_record(item: Any) -> dict[str, Any]:
@@ -110,4 +121,5 @@ def to_record(item: Any) -> dict[str, Any]:
     record["images"] = [
         {k: i.get(k) for k in ("url", "caption", "credit", "license")} for i in record["images"]
     ]
+    record["date_published_precision"] = date_precision(record["date_published"])
     return record

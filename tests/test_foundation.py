@@ -49,6 +49,40 @@ def test_schema_rejects_a_bad_date_and_accepts_a_good_record():
     assert schema_errors(rec) == []
 
 
+def test_schema_names_exactly_the_record_keys_and_requires_them_all():
+    """Items, schema and writer agree: every contract key is required, no other key is allowed
+    (a record carrying the internal ``hints``, or a key renamed by mistake, does not validate)."""
+    from crawler.schema import schema
+
+    doc = schema()
+    assert tuple(doc["properties"]) == RECORD_KEYS
+    assert sorted(doc["required"]) == sorted(RECORD_KEYS)
+    assert doc["additionalProperties"] is False
+    for sub in ("authors", "images"):
+        item = doc["properties"][sub]["items"]
+        assert item["additionalProperties"] is False and sorted(item["required"]) == sorted(item["properties"])
+
+
+def test_schema_rejects_unknown_keys_and_a_missing_doi():
+    rec = to_record(fill_defaults(Article(url="https://x.test/a", source="kyodo", fetched_at="2025-06-28T00:00:00Z")))
+    assert schema_errors(rec) == []
+    assert schema_errors(dict(rec, hints={"dedupe": [1, 2]})), "the internal hints key must not validate"
+    assert schema_errors({k: v for k, v in rec.items() if k != "doi"}), "doi is a contract key: required"
+    with_author = dict(rec, authors=[{"name": "A B", "name_raw": None, "affiliation": None, "role": None,
+                                      "url": None, "email": "a@b.test"}])
+    assert schema_errors(with_author), "an author with an unknown key must not validate"
+
+
+@pytest.mark.parametrize("published, precision", [
+    ("2025-06-28", "day"), ("2025-06-28T18:40:00+09:00", "instant"), ("2025-06-28T09:40:00Z", "instant"), (None, None)])
+def test_date_published_precision_says_what_the_date_holds(published, precision):
+    rec = to_record(fill_defaults(Article(url="https://x.test/a", source="kyodo", fetched_at="2025-06-28T00:00:00Z",
+                                          date_published=published)))
+    assert rec["date_published_precision"] == precision
+    assert schema_errors(rec) == []
+    assert schema_errors(dict(rec, date_published_precision="hour")), "only instant, day or null"
+
+
 def test_defaults_fill_ids_and_force_https_canonical():
     art = fill_defaults(Article(url="https://x.test/a", canonical_url="http://x.test/a", source="jiji"))
     assert art.canonical_url == "https://x.test/a"

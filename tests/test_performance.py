@@ -49,6 +49,7 @@ def test_compiled_check_matches_jsonschema_on_fixture_records_and_mutations():
             variants.append(gone)
             for value in rng.sample(ODD_VALUES, 8):
                 variants.append(dict(rec, **{key: value}))
+        variants.append(dict(rec, hints={}))  # an unknown key (additionalProperties: false)
         for sub in ("authors", "images"):
             if rec.get(sub):
                 for k in rec[sub][0]:
@@ -59,6 +60,9 @@ def test_compiled_check_matches_jsonschema_on_fixture_records_and_mutations():
                     v = copy.deepcopy(rec)
                     del v[sub][0][k]
                     variants.append(v)
+                v = copy.deepcopy(rec)
+                v[sub][0]["extra"] = "x"
+                variants.append(v)
         for v in variants:
             expected = full.is_valid(v)
             assert fast(v) == expected, (v.get("url"), {k: v.get(k) for k in v if v.get(k) != rec.get(k)})
@@ -70,6 +74,9 @@ def test_compiled_check_matches_jsonschema_on_fixture_records_and_mutations():
 def test_unknown_keyword_is_not_compiled():
     assert compile_check({"type": "string", "format": "uri"}) is None
     assert compile_check({"properties": {"a": {"maximum": 3}}}) is None
+    assert compile_check({"properties": {}, "additionalProperties": {"type": "string"}}) is None
+    strict = compile_check({"properties": {"a": {}}, "additionalProperties": False})
+    assert strict({"a": 1}) and not strict({"a": 1, "b": 2}) and strict("not an object")
     assert compile_check({"type": ["string", "null"], "minLength": 2}) is not None
     assert schema()["type"] == "object"
 

@@ -16,7 +16,8 @@ from crawler.schema import errors as schema_errors
 logger = logging.getLogger(__name__)
 
 #: Fields not counted: always present by construction, or only meaningful on some items.
-NOT_COUNTED = {"url", "source", "kind", "item_id", "is_republication", "fetched_at", "parent_url"}
+NOT_COUNTED = {"url", "source", "kind", "item_id", "is_republication", "fetched_at", "parent_url",
+               "date_published_precision"}
 #: (key, stats key when present, stats key when missing) of every counted field
 _COUNTED = tuple((key, f"field/{key}/present", f"field/{key}/missing") for key in RECORD_KEYS if key not in NOT_COUNTED)
 _EMPTY = (None, "", [])

@@ -54,7 +54,6 @@ import json
 import os
 import random
 import re
-import socket
 import ssl
 import subprocess
 import sys

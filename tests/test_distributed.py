@@ -1,4 +1,4 @@
-"""Distributed crawling on Redis (issue 10): crawler/distributed.py, crawler/dedupe/redis_store.py.
+"""Distributed crawling on Redis (issue 10): crawler/distributed/, crawler/dedupe/redis_store.py.
 
 Every test that needs Redis starts its own ``redis-server`` on a free loopback port
 (tools/redis_server.py) and stops it. The end-to-end tests run real ``scrapy crawl`` worker
@@ -172,7 +172,7 @@ def test_with_redis_url_the_addon_switches_to_scrapy_redis(monkeypatch):
     settings.setmodule("crawler.settings", priority="project")
     settings.set("ITEM_PIPELINES", PIPELINES, priority="cmdline")
     DistributedAddon().update_settings(settings)
-    assert settings["SCHEDULER"] == "crawler.distributed.RedisScheduler"
+    assert settings["SCHEDULER"] == "crawler.distributed.scheduler.RedisScheduler"
     assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert settings.getbool("SCHEDULER_PERSIST")
     assert settings["REDIS_URL"] == "redis://:pw@127.0.0.1:1/0"

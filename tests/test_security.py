@@ -34,10 +34,10 @@ FORBIDDEN_CALLS = {("os", "system"), ("os", "popen"), ("os", "execv"), ("os", "e
 ALLOWED = {
     ("crawler/golden.py", "import subprocess"):
         "developer tool: runs `scrapy crawl` with a fixed argv list (no shell) for the golden tests",
-    ("crawler/distributed.py", "import scrapy_redis.picklecompat"):
+    ("crawler/distributed/coordinator.py", "import scrapy_redis.picklecompat"):
         "scrapy-redis request queue: unpickles requests this project's own workers queued in Redis; "
         "Redis must be private (password, no public port) - see docs/reliability.md",
-    ("crawler/distributed.py", "call picklecompat.loads"): "same as above (reads a queued request's priority)",
+    ("crawler/distributed/coordinator.py", "call picklecompat.loads"): "same as above (reads a queued request's priority)",
 }
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from crawler.distributed.cli import _cli
+
+sys.exit(_cli())

@@ -1,0 +1,126 @@
+"""RedisScheduler: scrapy-redis's scheduler, with an atomic seen+push and a pop that parks the
+request in this worker's in-flight hash."""
+from __future__ import annotations
+
+from crawler.distributed.common import DUPEFILTER_KEY, QUEUE_KEY, REDIS_ERRORS, crawler_client, logger, worker_id
+from crawler.distributed.guard import RedisGuard
+
+
+_ENQUEUE = """
+if ARGV[4] == '1' or redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+  return 1
+end
+return 0
+"""
+
+_POP = """
+local r = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #r == 0 then return nil end
+redis.call('ZREM', KEYS[1], r[1])
+local id = redis.sha1hex(r[1])
+redis.call('HSET', KEYS[2], id, r[1])
+return {id, r[1]}
+"""
+
+
+try:  # the redis extra; importing this module must work without it (no REDIS_URL, no Redis)
+    from scrapy_redis.scheduler import Scheduler as _ScrapyRedisScheduler
+except ImportError:  # pragma: no cover
+    _ScrapyRedisScheduler = object
+
+
+class RedisScheduler(_ScrapyRedisScheduler):
+    """scrapy-redis's Scheduler with an atomic seen+push and a pop that parks the request in flight."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        guard = RedisGuard.of(crawler)
+        server = crawler_client(crawler)
+        try:
+            server.ping()
+        except REDIS_ERRORS as exc:
+            logger.error("cannot reach Redis at %s (%s: %s); start it first (see docs/distributed.md)",
+                         guard.url, type(exc).__name__, exc)
+            raise
+        s = crawler.settings
+        from scrapy.utils.misc import load_object
+        inst = cls(server=server, persist=True, queue_key=s.get("SCHEDULER_QUEUE_KEY") or QUEUE_KEY,
+                   queue_cls=s.get("SCHEDULER_QUEUE_CLASS") or "scrapy_redis.queue.PriorityQueue",
+                   dupefilter_key=s.get("SCHEDULER_DUPEFILTER_KEY") or DUPEFILTER_KEY,
+                   dupefilter_cls=s.get("DUPEFILTER_CLASS"))
+        df_cls = load_object(inst.dupefilter_cls)
+        inst.df = df_cls(server, key=inst.dupefilter_key % {"spider": "%(spider)s"}, debug=s.getbool("DUPEFILTER_DEBUG"))
+        inst.stats = crawler.stats
+        inst.crawler = crawler
+        inst.guard = guard
+        inst.worker = worker_id(s)
+        inst._enqueue = server.register_script(_ENQUEUE)
+        inst._pop = server.register_script(_POP)
+        return inst
+
+    def open(self, spider):
+        self.df.key = self.dupefilter_key % {"spider": spider.name}
+        self.inflight_key = f"{spider.name}:inflight:{self.worker}"
+        from scrapy.utils.misc import load_object
+        self.spider = spider  # what scrapy-redis's open() does, minus its deprecated Spider.log call
+        self.queue = load_object(self.queue_cls)(server=self.server, spider=spider,
+                                                 key=self.queue_key % {"spider": spider.name},
+                                                 serializer=self.serializer)
+        try:
+            queued = len(self.queue)
+        except REDIS_ERRORS as exc:
+            self.guard.fail(exc, "scheduler.open")
+            return
+        if queued:
+            logger.info("resuming the crawl: %d requests in the shared frontier %s", queued, self.queue.key)
+
+    def close(self, reason):
+        return None  # persistent frontier: never flushed here (see DistributedCoordinator)
+
+    def enqueue_request(self, request):
+        if self.guard.down:
+            return False
+        try:
+            fp = self.df.request_fingerprint(request)
+            data = self.queue._encode_request(request)
+            added = self._enqueue(keys=[self.df.key, self.queue.key],
+                                  args=[fp, -request.priority, data, "1" if request.dont_filter else "0"])
+        except REDIS_ERRORS as exc:
+            self.guard.fail(exc, "scheduler.enqueue_request")
+            return False
+        if not added:
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self):
+        if self.guard.down:
+            return None
+        try:
+            row = self._pop(keys=[self.queue.key, self.inflight_key])
+        except REDIS_ERRORS as exc:
+            self.guard.fail(exc, "scheduler.next_request")
+            return None
+        if not row:
+            return None
+        rid, data = row[0].decode() if isinstance(row[0], bytes) else row[0], row[1]
+        try:
+            request = self.queue._decode_request(data)
+        except Exception as exc:  # noqa: BLE001 - a request this spider cannot rebuild
+            logger.error("dropped a queued request that cannot be decoded: %r", exc)
+            self.stats.inc_value("distributed/undecodable")
+            return None
+        request.meta["_dist_id"] = rid
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self):
+        if self.guard.down:
+            return False
+        try:
+            return len(self.queue) > 0
+        except REDIS_ERRORS as exc:
+            self.guard.fail(exc, "scheduler.has_pending_requests")
+            return False

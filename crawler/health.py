@@ -12,6 +12,10 @@ from typing import Any
 DEFAULT_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
 #: Per-site floors for authors: Kyodo and Jiji copy carries no personal bylines.
 DEFAULT_AUTHOR_FLOORS = {"conversation": 0.95, "japantimes": 0.0, "kyodo": 0.0, "jiji": 0.0, "republisher": 0.0}
+#: Share of articles cut short behind a login/pay wall above which a run fails (rule ``truncated``),
+#: judged once a run has at least TRUNCATED_MIN_ARTICLES articles.
+TRUNCATED_MAX_SHARE = 0.5
+TRUNCATED_MIN_ARTICLES = 3
 
 
 def coverage(stats: dict[str, Any], field: str) -> tuple[int, int]:
@@ -19,6 +23,17 @@ def coverage(stats: dict[str, Any], field: str) -> tuple[int, int]:
     present = int(stats.get(f"field/{field}/present", 0))
     missing = int(stats.get(f"field/{field}/missing", 0))
     return present, present + missing
+
+
+def truncation(stats: dict[str, Any], max_share: float = TRUNCATED_MAX_SHARE,
+               min_articles: int = TRUNCATED_MIN_ARTICLES) -> tuple[str, str] | None:
+    """The ``truncated`` rule: most articles came cut short behind a login or pay wall
+    (``items/body_truncated`` of ``items/article``), i.e. the site's access changed."""
+    cut, articles = int(stats.get("items/body_truncated", 0)), int(stats.get("items/article", 0))
+    if articles >= min_articles and cut / articles > max_share:
+        return ("truncated", f"{cut}/{articles} articles ({cut / articles:.0%}) came cut short behind a login or pay wall:"
+                             " the site's access changed?")
+    return None
 
 
 def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None = None,
@@ -44,6 +59,9 @@ def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None
         dropped = int(stats.get("item_dropped_count", 0))
         failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items}"
                          + (f"; {dropped} dropped as invalid" if dropped else "") + ")"))
+    cut_short = truncation(stats)
+    if cut_short:
+        failures.append(cut_short)
     floors = dict(DEFAULT_FLOORS if floors is None else floors)
     floors.setdefault("authors", (DEFAULT_AUTHOR_FLOORS if author_floors is None else author_floors).get(spider, 0.0))
     for field, floor in floors.items():

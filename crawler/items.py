@@ -68,6 +68,8 @@ class Article:
     doi: str | None = None
     #: "instant" or "day": what ``date_published`` holds (derived by to_record, never set by hand)
     date_published_precision: str | None = None
+    #: True: the page showed only part of the article (login/pay wall); False: whole; None: unknown
+    body_truncated: bool | None = None
     # --- not written: evidence for the pipelines ---
     hints: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
 

@@ -60,6 +60,7 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
             "dropped": int(stats.get("item_dropped_count", 0)),
             "articles": int(stats.get("items/article", 0)),
             "briefs": int(stats.get("items/brief", 0)),
+            "body_truncated": int(stats.get("items/body_truncated", 0)),
         },
         "coverage": cov,
         "errors": {

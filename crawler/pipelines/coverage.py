@@ -1,7 +1,7 @@
 """Per-field coverage counters and the schema check before an item is written.
 
 Stats (alltheplaces style): ``field/<name>/present`` and ``field/<name>/missing`` for every
-contract field, ``items/<kind>``; an item whose record breaks the JSON Schema is dropped and
+contract field, ``items/<kind>``, ``items/body_truncated`` (articles cut short behind a wall); an item whose record breaks the JSON Schema is dropped and
 counted under ``items/dropped/schema`` with a log line naming the violation.
 """
 from __future__ import annotations
@@ -41,6 +41,8 @@ class CoveragePipeline:
         inc = self.inc
         inc(f"items/{record['kind']}")
         if record["kind"] == "article":
+            if record["body_truncated"] is True:
+                inc("items/body_truncated")  # cut short behind a wall (see crawler.health.truncation)
             for key, present, missing in _COUNTED:
                 inc(missing if record[key] in _EMPTY else present)
         if self.validate:

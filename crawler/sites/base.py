@@ -17,7 +17,7 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.extract import generic
+from crawler.extract import generic, walls
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first
@@ -29,6 +29,7 @@ FIELDS = (
     "canonical_url", "headline", "description", "body", "language", "section", "tags", "authors",
     "publisher", "original_publisher", "is_republication", "original_url", "dateline",
     "date_published_raw", "date_modified_raw", "images", "copyright", "license", "doi",
+    "body_truncated",
 )
 
 
@@ -264,6 +265,14 @@ class ArticlePage:
 
     def doi(self) -> str | None:
         return None
+
+    def body_truncated(self) -> bool | None:
+        """True when the page shows only part of the article behind a login or pay wall, False
+        when it says the body is whole, None when it says nothing (``crawler.extract.walls``).
+        Sites that know their body element pass it; here: ``[itemprop=articleBody]``, else
+        ``<article>``."""
+        node = self.sel.xpath('(//*[@itemprop="articleBody"] | //article)[1]')
+        return walls.body_truncated(self.sel.root, node[0].root if node else None, self.ld)
 
     def hints(self) -> dict[str, Any]:
         """Raw evidence for the pipelines (see crawler/items.py)."""

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from crawler.attribution import clean_person_name, is_person, lookup_agency, split_byline, split_caption_credit
-from crawler.extract import generic
+from crawler.extract import generic, walls
 from crawler.extract.dom import drop_keep_tail
 from crawler.extract.feeds import parse_feed
 from crawler.extract.structured import ld_list, ld_text
@@ -458,6 +458,12 @@ class JapanTimesPage(ArticlePage):
 
     def dateline(self) -> str | None:
         return self.body_parts().dateline
+
+    def body_truncated(self) -> bool | None:
+        """A subscriber wall where the body stops (``crawler.extract.walls``), read around the
+        layout's body container; None when the page says nothing."""
+        node = next((n[0] for n in (self.sel.css(q) for q in self.body_containers) if n), None)
+        return walls.body_truncated(self.sel.root, node.root if node is not None else None, self.ld)
 
     def section(self) -> str | None:
         return (ld_text(self.ld.get("articleSection")) or self.meta("article:section")

@@ -1,0 +1,158 @@
+"""Login/pay walls (crawler/extract/walls.py), the ``body_truncated`` key, its run counter and
+the ``truncated`` health rule. Pages are small invented snippets: the wall is read from its
+structure (classes, log-in and registration links, blurred teasers, JSON-LD gated parts), so the
+wording changes from case to case on purpose."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from parsel import Selector
+from scrapy.settings import Settings
+
+from crawler import health
+from crawler.extensions.runreport import build_report
+from crawler.extract import walls
+from crawler.items import RECORD_KEYS, Article, to_record
+from crawler.pipelines.coverage import CoveragePipeline
+from crawler.schema import errors as schema_errors
+from crawler.sites.base import ArticlePage
+
+TEASER = "<p>HAKODATE - The ferry operator said on Monday that it would add a second night crossing in spring.</p>"
+GATED = {"isAccessibleForFree": False, "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
+                                                     "cssSelector": ".members-text"}}
+
+
+def truncated(body_html: str, ld: dict | None = None, container: str = "div.story") -> bool | None:
+    sel = Selector(text=f"<html><body><main>{body_html}</main></body></html>")
+    node = sel.css(container)
+    return walls.body_truncated(sel.root, node[0].root if node else None, ld)
+
+
+@pytest.mark.parametrize("box", [
+    # log-in and registration links, class names nobody told us about, different words
+    '<div class="gate-box"><p>Members read on.</p><a href="https://www.example.jp/auth/login?next=/a/1">Sign in</a>'
+    '<a href="https://member.example.jp/service/regist/">Join free</a></div>',
+    '<div class="login-signage"><p>Please register to continue.</p></div>',
+    '<section class="c-paywall"><h3>Subscriber exclusive</h3></section>',
+    '<div><form action="/session"><input type="email"><input type="password"><button>Go</button></form></div>',
+    '<aside class="x1"><a href="/login">Already a reader? Log in</a></aside>',
+])
+def test_a_wall_box_where_the_text_stops_means_truncated(box):
+    assert truncated(f'<div class="story">{TEASER}{box}</div>') is True
+
+
+def test_a_registration_box_after_a_blurred_teaser_is_a_wall():
+    blurred = TEASER.replace("<p>", '<p class="--blur">')
+    box = '<div class="offer"><p>Free accounts get three months of archive.</p><a href="https://member.example.jp/join">Create account</a></div>'
+    assert truncated(f'<div class="story">{TEASER}{blurred}{box}</div>') is True
+    # the same box with no blurred teaser may be a promo: the page says nothing
+    assert truncated(f'<div class="story">{TEASER}{box}</div>') is None
+
+
+def test_a_promo_in_the_middle_of_a_whole_article_is_not_a_wall():
+    promo = '<div class="promo"><a href="https://www.example.jp/subscribe/">Subscribe</a> <a href="/login">Log in</a></div>'
+    more = "<p>Officials said the new timetable would be published in February, with tickets on sale a month later.</p>"
+    assert truncated(f'<div class="story">{TEASER}{promo}{more}</div>') is None
+
+
+def test_a_paragraph_that_links_to_a_login_page_is_text_not_a_wall():
+    p = '<p>Residents can <a href="https://city.example.jp/login">log in to the city portal</a>.</p>'
+    assert truncated(f'<div class="story">{TEASER}{p}</div>') is None
+
+
+def test_a_wall_right_after_the_body_element():
+    box = '<div class="cta"><a href="https://id.example.jp/signin">Sign in</a> to keep reading</div>'
+    assert truncated(f'<div class="story">{TEASER}</div>{box}') is True
+
+
+def test_jsonld_gated_part_missing_or_served():
+    # the gated part's element is not on the page: it was not served
+    assert truncated(f'<div class="story">{TEASER}</div>', GATED) is True
+    # it is there with its text: whole, although isAccessibleForFree says false
+    served = f'<div class="story">{TEASER}<div class="members-text"><p>{"More text. " * 10}</p></div></div>'
+    assert truncated(served, GATED) is False
+    # there but empty (filled by script for subscribers only)
+    assert truncated(f'<div class="story">{TEASER}<div class="members-text"> </div></div>', GATED) is True
+
+
+def test_is_accessible_for_free_alone_proves_nothing():
+    assert truncated(f'<div class="story">{TEASER}</div>', {"isAccessibleForFree": False}) is None
+    assert truncated(f'<div class="story">{TEASER}</div>', {"isAccessibleForFree": "False", "hasPart": []}) is None
+
+
+def test_no_container_and_no_markup_is_unknown():
+    assert truncated(TEASER, None, container="div.nothing") is None
+    assert walls.gated_selectors({"hasPart": [{"isAccessibleForFree": "false", "cssSelector": ".a, #b"}]}) == [".a", "#b"]
+    assert walls.gated_selectors({"hasPart": "junk"}) == []
+
+
+def test_link_kinds():
+    assert walls.link_kind("https://english.example.net/auth/login?return_to=x") == "login"
+    assert walls.link_kind(" /users/sign-in ") == "login"
+    assert walls.link_kind("https://member.example.net/service/regist/") == "join"
+    assert walls.link_kind("/subscribe") == "join"
+    assert walls.link_kind("/articles/-/123") is None
+    assert walls.link_kind("/blogin-tips") is None
+    assert walls.link_kind(None) is None
+
+
+def test_deeply_nested_page_does_not_raise():
+    deep = "<div>" * 3000 + TEASER + "</div>" * 3000
+    assert truncated(f'<div class="story">{deep}</div>') is None
+
+
+def test_base_page_reads_walls_around_its_article_element():
+    html = (f'<html><body><article>{TEASER}<div class="regwall"><a href="/register">Register</a></div>'
+            "</article></body></html>")
+    assert ArticlePage(html, "https://news.example/a/1").article().body_truncated is True
+    whole = f"<html><body><article>{TEASER}</article></body></html>"
+    assert ArticlePage(whole, "https://news.example/a/1").article().body_truncated is None
+
+
+# ---------------------------------------------------------------- the key, its counter, the rule
+
+def test_body_truncated_is_a_contract_key_that_validates():
+    assert "body_truncated" in RECORD_KEYS
+    for value in (True, False, None):
+        record = to_record(Article(url="https://x.test/a", canonical_url="https://x.test/a", source="kyodo", item_id="kyodo:1",
+                                   fetched_at="2026-09-28T00:00:00Z", body_truncated=value))
+        assert record["body_truncated"] is value and schema_errors(record) == []
+    bad = dict(record, body_truncated="yes")
+    assert schema_errors(bad)
+
+
+class _Stats:
+    def __init__(self):
+        self.values: dict = {}
+
+    def inc_value(self, key, count=1, start=0):
+        self.values[key] = self.values.get(key, start) + count
+
+
+def test_truncated_articles_are_counted_and_reported():
+    crawler = SimpleNamespace(stats=_Stats(), settings=Settings({"SCHEMA_VALIDATE": True}))
+    pipe = CoveragePipeline(crawler)
+    for n, value in enumerate((True, True, False, None)):
+        pipe.process_item(Article(url=f"https://x.test/{n}", canonical_url=f"https://x.test/{n}", source="kyodo", item_id=f"kyodo:{n}",
+                                  fetched_at="2026-09-28T00:00:00Z", body_truncated=value))
+    pipe.process_item(Article(url="https://x.test/5#brief-1", canonical_url="https://x.test/5#brief-1", source="kyodo",
+                              kind="brief", item_id="kyodo:5-1",
+                              fetched_at="2026-09-28T00:00:00Z", body_truncated=True))
+    stats = crawler.stats.values
+    assert stats["items/body_truncated"] == 2  # articles only
+    assert stats["field/body_truncated/present"] == 3 and stats["field/body_truncated/missing"] == 1
+    assert build_report("kyodo", stats, [], 1.0)["items"]["body_truncated"] == 2
+
+
+def test_most_articles_truncated_fails_with_its_own_rule():
+    ok = {"item_scraped_count": 10, "items/article": 10, "field/headline/present": 10,
+          "field/date_published/present": 10, "field/body/present": 10}
+    assert health.evaluate("kyodo", dict(ok, **{"items/body_truncated": 5})) == []  # half is not most
+    rules = health.evaluate("kyodo", dict(ok, **{"items/body_truncated": 6}))
+    assert [r for r, _ in rules] == ["truncated"] and "6/10" in rules[0][1]
+    # a run too small to judge (one walled page fetched by hand) is not failed for it
+    one = {"item_scraped_count": 1, "items/article": 1, "items/body_truncated": 1, "field/headline/present": 1,
+           "field/date_published/present": 1, "field/body/present": 1}
+    assert health.evaluate("kyodo", one) == []
+    assert health.truncation({"items/article": 3, "items/body_truncated": 2})[0] == "truncated"

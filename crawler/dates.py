@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 __all__ = [
     "SITE_ZONES",
     "FUTURE_TOLERANCE",
+    "CLOCK_SKEW",
     "MIN_DATE",
     "DateResult",
     "parse_date",
@@ -71,6 +72,13 @@ SITE_LANGUAGES: dict[str, tuple[str, ...]] = {
 #: publisher and crawler, a JST day already started while UTC is still on the
 #: previous day, a listing rounding up).  Anything later is a misreading.
 FUTURE_TOLERANCE = timedelta(days=1)
+#: A time read relative to the fetch ("5 hours ago - 21:05", "21:05", "2 hours ago") may be at
+#: most this much later than fetched_at (clock skew between publisher and crawler). A clock
+#: time later than that is taken as the day before's when that is near what the page says
+#: ("21:05" seen at 16:51 is yesterday's); otherwise, or when its day is printed, it is rejected.
+CLOCK_SKEW = timedelta(minutes=5)
+#: kinds of reading resolved against the fetch time (held to CLOCK_SKEW, not FUTURE_TOLERANCE)
+_RELATIVE_KINDS = frozenset({"rel", "kyodo", "clock"})
 #: Nothing these sources publish online predates 1990.
 MIN_DATE = date(1990, 1, 1)
 #: Longest text analysed (credit lines and flattened aggregator text carry their
@@ -615,9 +623,15 @@ def _build(p: _Parsed, ctx: _Ctx) -> datetime | date:
         approx = _rel_value(p.n, p.unit, now_jst)
         if not isinstance(approx, datetime):
             approx = datetime(approx.year, approx.month, approx.day, now_jst.hour, now_jst.minute, tzinfo=jst)
-        cands = [datetime(d.year, d.month, d.day, p.H or 0, p.M, tzinfo=jst)
-                 for d in (approx.date() + timedelta(days=k) for k in (-1, 0, 1))]
-        return min(cands, key=lambda c: abs((c - approx).total_seconds()))
+        # of the days around it, those whose clock time is not after the fetch (clock skew
+        # aside): a stale "5 hours ago" beside "21:05" seen at 16:51 is yesterday's 21:05
+        latest = ctx.base + CLOCK_SKEW
+        cands = [c for c in (datetime(d.year, d.month, d.day, p.H or 0, p.M, tzinfo=jst)
+                             for d in (approx.date() + timedelta(days=k) for k in (-1, 0, 1))) if c <= latest]
+        best = min(cands, key=lambda c: abs((c - approx).total_seconds()), default=None)
+        if best is None or abs(best - approx) > timedelta(days=1):
+            raise _Reject("future")
+        return best
     if p.kind == "md":
         anchor = _reference_anchor(ctx.reference, ctx.zone) or base_local.date()
         year = _nearest_year(p.mo, p.d, anchor)
@@ -636,20 +650,21 @@ def _build(p: _Parsed, ctx: _Ctx) -> datetime | date:
         # latest such clock time not after fetched_at (+ tolerance)
         local = ctx.base.astimezone(zone)
         cand = local.replace(hour=p.H or 0, minute=p.M, second=p.S, microsecond=0)
-        if cand > local + timedelta(minutes=5):
+        if cand > local + CLOCK_SKEW:
             cand -= timedelta(days=1)
         return cand
     raise ValueError(f"unknown kind {p.kind}")
 
 
-def _format(value: datetime | date, ctx: _Ctx, own_offset: bool) -> str:
-    """Check range, express in the output zone, format."""
+def _format(value: datetime | date, ctx: _Ctx, own_offset: bool, relative: bool = False) -> str:
+    """Check range, express in the output zone, format. RELATIVE: a time read against the fetch
+    time, held to CLOCK_SKEW instead of FUTURE_TOLERANCE."""
     if isinstance(value, datetime):
         if own_offset and ctx.site in LOCAL_OUTPUT_SITES:
             value = value.astimezone(ctx.zone)
         if value.date() < MIN_DATE:
             raise _Reject("before_1990")
-        if value > ctx.base + FUTURE_TOLERANCE:
+        if value > ctx.base + (CLOCK_SKEW if relative else FUTURE_TOLERANCE):
             raise _Reject("future")
         return value.replace(microsecond=0).isoformat()
     if value < MIN_DATE:
@@ -717,7 +732,7 @@ def _parse_one(raw: Any, ctx: _Ctx) -> tuple[str | None, str | None, str]:
         if p is not None:
             value = _build(p, ctx)
             own = p.kind == "kyodo" or (p.kind in ("dt", "md", "clock") and p.offset is not None)
-            return _format(value, ctx, own), p.method, "ok"
+            return _format(value, ctx, own, p.kind in _RELATIVE_KINDS), p.method, "ok"
         value = _fallback(raw, ctx)
         if value is None:
             return None, None, "unparseable"

@@ -57,7 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.reliability.RedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.reliability.MetaRefreshMiddleware": 580,
-    "crawler.middlewares.ChallengeMiddleware": 940,
+    # under DownloaderStats (850): a challenge's status is counted (downloader/response_status_count)
+    # before the page is dropped; above RetryMiddleware (550): a walled 403/429 is never retried
+    "crawler.middlewares.ChallengeMiddleware": 845,
     "crawler.middlewares.FetchTimeMiddleware": 950,
 }
 
@@ -88,6 +90,9 @@ DEDUPE_SQLITE_MMAP_MB = 0       # ... (mapped pages would count in RSS as the in
 HEALTH_FLOORS = {"headline": 1.0, "date_published": 0.99, "body": 0.99}
 HEALTH_AUTHOR_FLOORS = {"conversation": 0.95, "japantimes": 0.0, "kyodo": 0.0, "jiji": 0.0, "republisher": 0.0}
 HEALTH_MIN_ITEMS = 1
+HEALTH_DRIFT = True            # judge each run against the spider's own history (crawler/drift.py)
+HEALTH_DRIFT_MIN_ARTICLES = 5  # runs with fewer articles are neither judged nor a baseline
+HEALTH_DRIFT_MIN_RUNS = 1      # healthy runs needed before the drift rule applies (floors only before)
 
 ITEM_PIPELINES = {
     "crawler.pipelines.defaults.DefaultsPipeline": 100,
@@ -95,5 +100,6 @@ ITEM_PIPELINES = {
     "crawler.pipelines.dedupe.DedupePipeline": 500,
     "crawler.pipelines.dates.DatesPipeline": 400,
     "crawler.pipelines.coverage.CoveragePipeline": 800,
+    "crawler.pipelines.profile.ProfilePipeline": 810,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
 }

@@ -412,3 +412,36 @@ def test_pipeline_dict_item():
             "date_published_raw": "2025-06-27T10:00:00.000Z", "date_modified_raw": None, "hints": {}}
     pipe.process_item(item)
     assert item["date_published"] == "2025-06-27T10:00:00+00:00"
+
+
+# --- times read against the fetch: clock skew, not a day (issue 20) ------------------------
+
+
+def test_clock_skew_is_a_few_minutes():
+    from crawler.dates import CLOCK_SKEW
+    assert CLOCK_SKEW.total_seconds() == 300
+
+
+@pytest.mark.parametrize("raw,fetched_at,expected", [
+    # "5 hours ago - 21:05" seen at 16:51 JST: today's 21:05 is 4 h ahead, so it is yesterday's
+    ("5 hours ago - 21:05", "2025-06-28T07:51:00Z", "2025-06-27T21:05:00+09:00"),
+    ("KYODO NEWS - 5 hours ago - 21:05 | All, Japan", "2025-06-28T07:51:00Z", "2025-06-27T21:05:00+09:00"),
+    # within the skew: kept on its day
+    ("1 hour ago - 16:55", "2025-06-28T07:51:00Z", "2025-06-28T16:55:00+09:00"),
+    # just past it: the day before
+    ("1 hour ago - 16:57", "2025-06-28T07:51:00Z", "2025-06-27T16:57:00+09:00"),
+    # a bare clock time ahead of the fetch is yesterday's
+    ("21:05", "2025-06-28T07:51:00Z", "2025-06-27T21:05:00+09:00"),
+])
+def test_relative_time_later_than_the_fetch_moves_back_a_day(raw, fetched_at, expected):
+    assert parse_date(raw, site="kyodo", fetched_at=fetched_at) == expected
+
+
+def test_clock_time_on_a_printed_day_later_than_the_fetch_is_rejected():
+    # the day is given (dateline), so it cannot move: 4 h after the fetch is a misreading
+    r = resolve(["21:05"], site="kyodo", fetched_at="2025-06-28T07:51:00Z", dateline_date="June 28")
+    assert r.value is None or not r.value.startswith("2025-06-28T21:05"), r
+    assert ("21:05", "future") in r.failures, r
+    # two minutes ahead: clock skew, kept
+    ok = resolve(["16:53"], site="kyodo", fetched_at="2025-06-28T07:51:00Z", dateline_date="June 28")
+    assert ok.value == "2025-06-28T16:53:00+09:00", ok

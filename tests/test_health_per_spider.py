@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -105,6 +106,10 @@ def test_crawlall_one_spider_walled_the_others_reported_healthy(tmp_path):
     rules = {f["rule"]: f["message"] for f in kyodo["failed_rules"]}
     assert "bot_wall" in rules and "error" in rules, rules
     assert kyodo["errors"]["log_errors"] == 2, kyodo["errors"]  # its two walled start pages, nothing else
+    # the walled answers are in the HTTP status counts, and the summary says so beside "0 pages"
+    assert kyodo["http_status"].get("403") == 2, kyodo["http_status"]
+    assert re.search(r"kyodo: FAILED - \d pages \(2 more answered with a challenge; responses: HTTP 403 x2\b",
+                     proc.stderr), proc.stderr[-2000:]  # (its one page: robots.txt)
     for name, verdict in verdicts.items():
         assert verdict["ok"], (name, verdict["failed_rules"])
         assert verdict["errors"]["log_errors"] == 0, (name, verdict["errors"])

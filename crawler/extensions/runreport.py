@@ -17,7 +17,7 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler import health
+from crawler import drift, health
 from crawler.items import RECORD_KEYS
 from crawler.pipelines.coverage import NOT_COUNTED
 from crawler.reliability import mask_secrets, secrets_in_settings
@@ -51,6 +51,7 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
         "duration_s": round(duration, 3),
         "finish_reason": stats.get("finish_reason"),
         "pages": int(stats.get("response_received_count", 0)),
+        "responses": int(stats.get("downloader/response_count", 0)),
         "items": {
             "written": int(stats.get("jsonl/written", 0)),
             "new_story": int(stats.get("dedupe/new_story", 0)),
@@ -80,7 +81,12 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
 
 def human_lines(report: dict) -> list[str]:
     i = report["items"]
-    head = (f"{report['spider']}: {'OK' if report['ok'] else 'FAILED'} - {report['pages']} pages, "
+    pages = f"{report['pages']} pages"
+    walled = int((report.get("errors") or {}).get("challenge_pages", 0))
+    if walled:  # dropped before parsing: not in "pages", said here with their HTTP statuses
+        statuses = ", ".join(f"HTTP {k} x{v}" for k, v in sorted((report.get("http_status") or {}).items()))
+        pages += f" ({walled} more answered with a challenge; responses: {statuses})"
+    head = (f"{report['spider']}: {'OK' if report['ok'] else 'FAILED'} - {pages}, "
             f"{i['written']} written ({i['articles']} articles, {i['briefs']} briefs), {i['unchanged']} unchanged, "
             f"{i['dropped']} dropped, {report['duration_s']:.1f}s")
     return [head] + [f"  rule {f['rule']}: {f['message']}" for f in report["failed_rules"]]
@@ -108,6 +114,10 @@ class RunReport:
         self.author_floors = s.getdict("HEALTH_AUTHOR_FLOORS") or None
         self.min_items = s.getint("HEALTH_MIN_ITEMS", 1)
         self.standalone = s.getbool("RUN_REPORT_STANDALONE", True)
+        self.drift = s.getbool("HEALTH_DRIFT", True)  # drift rule: crawler/drift.py
+        self.drift_min_articles = s.getint("HEALTH_DRIFT_MIN_ARTICLES", 5)
+        self.drift_min_runs = s.getint("HEALTH_DRIFT_MIN_RUNS", 1)
+        self.history_dir = Path(s.get("STATE_DIR") or ".state") / "history"
         crawler.run_report = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -121,7 +131,21 @@ class RunReport:
         failures = health.evaluate(spider.name, stats, self.floors, self.author_floors, self.min_items)
         if reason not in ("finished",) and reason:
             failures.append(("error", f"spider closed early: {reason}"))
+        today, runs = None, []
+        if self.drift:  # today's shape against this spider's own healthy runs
+            runs, problem = drift.load(self.history_dir / f"{spider.name}.json")
+            if problem:
+                logger.warning(problem, extra={"spider": spider})
+            today = drift.run_entry(stats, ok=True, finished=datetime.now(timezone.utc).isoformat())
+            failures += drift.judge(today, runs, min_articles=self.drift_min_articles, min_runs=self.drift_min_runs)
         report = build_report(spider.name, stats, failures, time.monotonic() - self.started)
+        if today is not None:
+            today["ok"] = not failures
+            report["profile"] = {k: v for k, v in today.items() if k not in ("finished", "ok", "coverage")}
+            try:
+                drift.save(self.history_dir / f"{spider.name}.json", runs + [today])
+            except OSError as exc:
+                logger.warning("run history of %s not saved: %s", spider.name, exc, extra={"spider": spider})
         report = mask_secrets(report, secrets_in_settings(self.crawler.settings))
         self.crawler.run_report = report
         # a failed summary is a WARNING: at ERROR it would count as one more error (of this

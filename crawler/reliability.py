@@ -14,8 +14,6 @@ What Scrapy already covers (not duplicated here, proven by tests/test_faults.py)
 
 What this module adds:
 
-* :class:`OffsiteRedirectMiddleware` — a redirect never leaves the spider's ``allowed_domains``,
-  not even from a seed (Scrapy lets ``dont_filter`` seeds redirect anywhere).
 * :class:`RetryAfterMiddleware` — RetryMiddleware that honours ``Retry-After`` on a retried
   status (429/503): it waits that long before the retry, bounded by ``RETRY_AFTER_MAX_WAIT``
   (seconds, default 60); a server asking for longer is not retried at all. Stats
@@ -28,8 +26,12 @@ What this module adds:
   ``reliability/decompression_over_maxsize`` and an ERROR line when a compressed body expands
   past ``DOWNLOAD_MAXSIZE`` (Scrapy only logs a WARNING and the article errback drops it
   silently, so the run report would not show it).
-* :class:`RedirectMiddleware` — Scrapy's, plus a counter ``reliability/redirect_max_reached``
-  and a WARNING when a redirect chain is cut at ``REDIRECT_MAX_TIMES`` (Scrapy: DEBUG only).
+* :class:`RedirectMiddleware` and :class:`MetaRefreshMiddleware` — Scrapy's, with no silent
+  drop (issue 20): a redirect loop (A -> A?from=loop -> A) is cut at once, a redirect outside
+  ``allowed_domains`` (seeds included) is not followed, each a WARNING with the chain and
+  ``pages/failed/redirect_loop`` / ``pages/failed/offsite_redirect``; a chain cut at
+  ``REDIRECT_MAX_TIMES`` is a WARNING and ``reliability/redirect_max_reached``; a redirect to
+  a page the duplicate filter already saw is a WARNING and ``redirect/duplicate_dropped``.
 * :func:`mask_secrets` and :class:`SecretMaskingExtension` — passwords in URLs (``REDIS_URL``
   and the like) and the values of secret-looking settings are masked in every log line.
 
@@ -150,59 +152,137 @@ class HttpCompressionMiddleware(_ScrapyHttpCompression):  # type: ignore[misc,va
             raise
 
 
-class OffsiteRedirectMiddleware:
-    """Redirects never lead outside the spider's ``allowed_domains``, seeds included.
+def redirect_chain(request) -> list[str]:
+    """The URLs a redirected REQUEST went through, its own last: ``[first, ..., request.url]``."""
+    return [*(request.meta.get("redirect_urls") or []), request.url]
 
-    Scrapy's OffsiteMiddleware skips requests with ``dont_filter=True``, and RedirectMiddleware
-    copies ``dont_filter`` to the redirected request, so a seed (``-a url=``, default start URLs:
-    all ``dont_filter``) that redirects to another site would be followed. This guard drops any
-    redirected request whose host is not allowed (``offsite/redirect_filtered``). Spiders without
-    ``allowed_domains`` (republisher) are not restricted. Register right after OffsiteMiddleware
-    (50), e.g. at 51.
+
+def _canonical(url: str) -> str:
+    from w3lib.url import canonicalize_url
+
+    return canonicalize_url(url)
+
+
+def _same_page(a: str, b: str) -> bool:
+    return _canonical(a) == _canonical(b)
+
+
+class _RedirectChecks:
+    """What Scrapy's redirect middlewares let through or drop in silence, checked on every hop.
+
+    * a hop back to a URL already in its own chain (A -> A?from=loop -> A) is a loop: Scrapy
+      would hand it to the duplicate filter, which drops it without a word (or, for a seed with
+      ``dont_filter``, follow it ``REDIRECT_MAX_TIMES`` times). It is cut at once: WARNING with
+      the chain, ``pages/failed`` and ``pages/failed/redirect_loop``;
+    * a hop to a host outside the spider's ``allowed_domains`` (seeds included: Scrapy copies
+      ``dont_filter`` to the redirect) is not followed: WARNING with the chain,
+      ``pages/failed``, ``pages/failed/offsite_redirect`` and ``offsite/redirect_filtered``
+      (Scrapy's OffsiteMiddleware would drop it at scheduling with a DEBUG line at most).
+      Spiders without ``allowed_domains`` (republisher) are not restricted.
+
+    The IgnoreRequest raised goes to the request's errback, which already knows the page failed.
     """
 
-    def __init__(self, crawler):
-        self.crawler = crawler
+    crawler: Any
+
+    def _failed(self, kind: str) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("pages/failed")
+        stats.inc_value(f"pages/failed/{kind}")
+
+    def check_redirect(self, request, result):
+        from scrapy import Request
+
+        if not isinstance(result, Request) or not result.meta.get("redirect_urls"):
+            return result
+        chain = redirect_chain(result)
+        if any(_same_page(result.url, url) for url in chain[:-1]):
+            self._failed("redirect_loop")
+            logger.warning("redirect loop, not followed (%s): %s", request.url, " -> ".join(chain))
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(chain)}")
+        spider = getattr(self.crawler, "spider", None)
+        domains = [d for d in (getattr(spider, "allowed_domains", None) or []) if d]
+        if domains and not result.meta.get("allow_offsite"):
+            from scrapy.utils.url import url_is_from_any_domain
+
+            if not url_is_from_any_domain(result.url, domains):
+                self.crawler.stats.inc_value("offsite/redirect_filtered")
+                self._failed("offsite_redirect")
+                logger.warning("redirect to another site, not followed (allowed: %s): %s",
+                               ", ".join(domains), " -> ".join(chain))
+                raise IgnoreRequest(f"redirect to another site: {' -> '.join(chain)}")
+        return result
+
+
+class RedirectMiddleware(_RedirectChecks, _ScrapyRedirect):  # type: ignore[misc,valid-type]
+    """Scrapy's RedirectMiddleware, with :class:`_RedirectChecks` on every hop, and no silent drop:
+
+    * a chain cut at ``REDIRECT_MAX_TIMES`` is a WARNING (Scrapy: DEBUG),
+      ``reliability/redirect_max_reached``, ``pages/failed/redirect_max``;
+    * a redirect whose target the duplicate filter drops (requested already in this crawl, or
+      by another worker) is a WARNING with the chain and ``redirect/duplicate_dropped``. When
+      that target itself answers with a redirect (A -> B while B -> A, both linked), nothing of
+      the chain is ever read: a loop, ``pages/failed/redirect_loop`` and a WARNING. Otherwise
+      the target's own request reads the page once, and it is no failure.
+    """
+
+    #: most redirecting URLs remembered (to tell a loop through the duplicate filter)
+    MAX_REMEMBERED = 100_000
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        from scrapy import signals
 
-    def process_request(self, request):
-        redirects = request.meta.get("redirect_urls")
-        if not redirects:
-            return None
-        domains = [d for d in (getattr(self.crawler.spider, "allowed_domains", None) or []) if d]
-        if not domains:
-            return None
-        from scrapy.utils.url import url_is_from_any_domain
-
-        if url_is_from_any_domain(request.url, domains):
-            return None
-        self.crawler.stats.inc_value("offsite/redirect_filtered")
-        logger.warning("redirect from %s to another site not followed: %s (allowed: %s)",
-                       redirects[0], request.url, ", ".join(domains))
-        raise IgnoreRequest(f"redirect to another site: {request.url}")
-
-
-class RedirectMiddleware(_ScrapyRedirect):  # type: ignore[misc,valid-type]
-    """Scrapy's RedirectMiddleware, counting requests dropped after ``REDIRECT_MAX_TIMES``
-    redirects (``reliability/redirect_max_reached``, WARNING line); Scrapy drops them at DEBUG."""
+        mw = super().from_crawler(crawler)
+        mw.redirecting: set[str] = set()        # canonical URLs that answered with a redirect
+        mw.waiting: dict[str, list[list[str]]] = {}  # dropped redirect target -> chains led to it
+        crawler.signals.connect(mw.request_dropped, signal=signals.request_dropped)
+        return mw
 
     def process_response(self, request, response):
         try:
-            return super().process_response(request=request, response=response)
+            result = super().process_response(request=request, response=response)
         except IgnoreRequest as exc:
             if "max redirections" in str(exc):
                 self.crawler.stats.inc_value("reliability/redirect_max_reached")
+                self._failed("redirect_max")
                 logger.warning("%s: dropped after %d redirects (REDIRECT_MAX_TIMES); last hop to %s",
                                (request.meta.get("redirect_urls") or [request.url])[0],
                                request.meta.get("redirect_times", 0), response.headers.get("Location", b"").decode("latin-1"))
             raise
+        result = self.check_redirect(request, result)
+        if result is not response:  # REQUEST answered with a redirect
+            self._redirects(_canonical(request.url))
+        return result
+
+    def _redirects(self, url: str) -> None:
+        if len(self.redirecting) < self.MAX_REMEMBERED:
+            self.redirecting.add(url)
+        for chain in self.waiting.pop(url, []):
+            self._loop(chain)
+
+    def _loop(self, chain: list[str]) -> None:
+        self._failed("redirect_loop")
+        logger.warning("redirect loop, not followed (the last page redirects too, and was requested already): %s",
+                       " -> ".join(chain))
+
+    def request_dropped(self, request, spider=None):
+        if not request.meta.get("redirect_urls"):
+            return  # a link seen twice: Scrapy's dupefilter/filtered counts it
+        chain = redirect_chain(request)
+        self.crawler.stats.inc_value("redirect/duplicate_dropped")
+        target = _canonical(request.url)
+        if target in self.redirecting:
+            self._loop(chain)
+            return
+        if len(self.waiting) < self.MAX_REMEMBERED:
+            self.waiting.setdefault(target, []).append(chain)
+        logger.warning("redirect leads to a page already requested in this crawl, not fetched again: %s",
+                       " -> ".join(chain))
 
 
-class MetaRefreshMiddleware(_ScrapyMetaRefresh):  # type: ignore[misc,valid-type]
-    """Scrapy's MetaRefreshMiddleware, without its tag scan on a page that cannot hold a refresh.
+class MetaRefreshMiddleware(_RedirectChecks, _ScrapyMetaRefresh):  # type: ignore[misc,valid-type]
+    """Scrapy's MetaRefreshMiddleware, with :class:`_RedirectChecks` on every hop, without its tag scan on a page that cannot hold a refresh.
 
     Scrapy looks for ``<meta http-equiv=refresh>`` in the first 4,096 characters of the text and
     only follows a tag whose attributes, lower-cased, contain ``refresh``; when those characters
@@ -215,7 +295,7 @@ class MetaRefreshMiddleware(_ScrapyMetaRefresh):  # type: ignore[misc,valid-type
         if (isinstance(response, HtmlResponse) and not request.meta.get("dont_redirect", False)
                 and "refresh" not in response.text[:4096].lower()):
             return response
-        return super().process_response(request=request, response=response)
+        return self.check_redirect(request, super().process_response(request=request, response=response))
 
 
 # ---------------------------------------------------------------------------- charsets
@@ -477,7 +557,6 @@ class SecretMaskingExtension:
 
 #: What crawler/settings.py registers (see docs/reliability.md); tests use the same dicts.
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.reliability.OffsiteRedirectMiddleware": 51,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.reliability.RetryAfterMiddleware": 550,
     "crawler.reliability.CharsetRepairMiddleware": 560,

@@ -47,7 +47,6 @@ COMMANDS_MODULE = "crawler.commands"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
-    "crawler.reliability.OffsiteRedirectMiddleware": 51,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.reliability.RetryAfterMiddleware": 550,
     "crawler.reliability.CharsetRepairMiddleware": 560,

@@ -304,11 +304,14 @@ def test_redirect_loop_is_bounded(tmp_path):
         run = crawl("republisher", tmp_path, args={"url": srv.url("/")}, settings={"REDIRECT_MAX_TIMES": "5"})
         chain_hits = sum(1 for _, p, _ in srv.hits if p.startswith(chain))
         assert chain_hits == 5  # REDIRECT_MAX_TIMES redirects followed, then dropped
-        assert srv.count(loop) == 1  # the loop back to a seen URL is cut by the duplicate filter
+        assert srv.count(loop) == 1  # each loop hop to a page requested already is cut at once
     assert_good_article_written(run)
     assert len(run.records) == 1
     assert run.report["http_status"]["301"] == 6 and run.report["http_status"]["302"] == 2
     assert run.stat("reliability/redirect_max_reached") == 1
+    # both linked pages redirect to each other: neither is ever read, each is a loop (loudly)
+    assert run.stat("pages/failed/redirect_loop") == 2 and run.stat("pages/failed/redirect_max") == 1
+    assert run.log.count("redirect loop, not followed") == 2
     assert run.returncode == 0, run.report["failed_rules"]
 
 
@@ -335,8 +338,11 @@ def test_redirect_to_another_site_is_not_followed(tmp_path):
         assert srv.count(moved, KYODO) == 1 and srv.count("/seed-moved", KYODO) == 1
         assert "evil.example.net" not in srv.hosts(), srv.hosts()
         assert srv.hosts() == {KYODO}
-    assert run.stat("offsite/filtered") == 1           # the article link's redirect: Scrapy's OffsiteMiddleware
-    assert run.stat("offsite/redirect_filtered") == 1  # the seed's (dont_filter, which Scrapy lets pass): ours
+    # the article link's redirect (Scrapy's OffsiteMiddleware would drop it silently at scheduling)
+    # and the seed's (dont_filter, which Scrapy lets pass) are both cut by ours, loudly
+    assert run.stat("offsite/filtered") == 0
+    assert run.stat("offsite/redirect_filtered") == 2 and run.stat("pages/failed/offsite_redirect") == 2
+    assert run.log.count("redirect to another site, not followed") == 2
     assert all(KYODO in r["url"] for r in run.records)
 
 

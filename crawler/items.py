@@ -70,6 +70,8 @@ class Article:
     date_published_precision: str | None = None
     #: True: the page showed only part of the article (login/pay wall); False: whole; None: unknown
     body_truncated: bool | None = None
+    warc_file: str | None = None        # the WARC file holding the capture this record was read from
+    warc_record_id: str | None = None   # that capture's WARC-Record-ID (both null when not archived)
     # --- not written: evidence for the pipelines ---
     hints: dict[str, Any] = field(default_factory=dict, metadata={"internal": True})
 

@@ -11,6 +11,9 @@ STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
 INCREMENTAL = True             # skip article links an earlier run already wrote
 REDIS_URL = None               # set it (or the REDIS_URL environment variable) to crawl with many workers
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
+WARC_DIR = None                # set it to archive every response in rotating .warc.gz files (crawler/warc/)
+WARC_MAX_SIZE = 1024 ** 3      # a WARC file is closed and a new one started past this size (bytes)
+WARC_INPUT = None              # archives to read instead of the network; `-a warc=PATH` sets it
 
 # --- politeness (live crawls) ----------------------------------------------
 CONTACT = "https://github.com/news-crawler/news-crawler/issues"
@@ -39,6 +42,8 @@ WARN_ON_GENERATOR_RETURN_VALUE = False
 
 ADDONS = {
     "crawler.replay.ReplayAddon": 0,
+    # with -a warc=PATH (WARC_INPUT): archived records are the responses, nothing is fetched
+    "crawler.warc.addon.WarcAddon": 5,
     # with REDIS_URL: scrapy-redis scheduler + dupefilter, state and story index in Redis
     "crawler.distributed.DistributedAddon": 10,
 }
@@ -60,6 +65,12 @@ DOWNLOADER_MIDDLEWARES = {
     # before the page is dropped; above RetryMiddleware (550): a walled 403/429 is never retried
     "crawler.middlewares.ChallengeMiddleware": 845,
     "crawler.middlewares.FetchTimeMiddleware": 950,
+    "crawler.warc.archive.WarcArchiveMiddleware": 990,   # WARC_DIR: next to the downloader, raw responses
+}
+
+SPIDER_MIDDLEWARES = {
+    "crawler.warc.source.WarcSource": 10,              # -a warc=: the start requests, one per record taken
+    "crawler.warc.stamp.WarcStampMiddleware": 990,     # warc_file / warc_record_id on each item
 }
 
 EXTENSIONS = {

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 #: Fields not counted: always present by construction, or only meaningful on some items.
 NOT_COUNTED = {"url", "source", "kind", "item_id", "is_republication", "fetched_at", "parent_url",
-               "date_published_precision"}
+               "date_published_precision", "warc_file", "warc_record_id"}
 #: (key, stats key when present, stats key when missing) of every counted field
 _COUNTED = tuple((key, f"field/{key}/present", f"field/{key}/missing") for key in RECORD_KEYS if key not in NOT_COUNTED)
 _EMPTY = (None, "", [])

@@ -121,7 +121,7 @@ class DedupePipeline:
             logger.warning("dedupe: item without item_id or URL passed through unlinked: %r", item.headline)
             self.stats.inc_value("dedupe/errors")
             return item
-        if item_id in self.seen:
+        if item_id in self.seen and not item.hints.get("warc_newer"):
             self.stats.inc_value("dedupe/duplicate_in_run")
             raise DropItem(f"dedupe: {item_id} already handled in this run", log_level="DEBUG")
         self.seen.add(item_id)

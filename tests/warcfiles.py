@@ -37,7 +37,14 @@ def fixture_pages(site: str | None = None, only_articles: bool = False) -> list[
     """Every saved response of the fixtures (of SITE's folder), as pages."""
     root = FIXTURES / site if site else FIXTURES
     out = []
-    article_urls = {c.url for c in cases() if c.expected_path.exists()} if only_articles else None
+    article_urls = None
+    if only_articles:  # cases whose page is itself an article (its expected records hold its URL)
+        article_urls = set()
+        for c in cases():
+            if c.expected_path.exists():
+                urls = {r.get("url") for r in json.loads(c.expected_path.read_text(encoding="utf-8"))}
+                if c.url in urls:
+                    article_urls.add(c.url)
     for meta_path in sorted(root.rglob("*.meta.json")):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if article_urls is not None and meta["url"] not in article_urls:

@@ -22,6 +22,7 @@ the crawl order (the matching rule is symmetric). Only the *ids* depend on the o
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -153,6 +154,19 @@ def body_hash_of(text: str | None) -> int:
     return text_hash(words(text))
 
 
+#: Record keys that say where and when a copy was read, not what it says: a record whose other
+#: keys are the same as the line written before is ``unchanged``.
+VOLATILE_KEYS = frozenset({"story_id", "fetched_at", "warc_file", "warc_record_id"})
+
+
+def record_hash(record: dict) -> int:
+    """The hash a written line is remembered by: every key but :data:`VOLATILE_KEYS`, so a
+    parser fix that changes any field (not only the body) makes the record ``changed``."""
+    content = {k: v for k, v in record.items() if k not in VOLATILE_KEYS}
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
 def new_story_id(item_id: str) -> str:
     return "story:" + hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:12]
 
@@ -175,17 +189,20 @@ class StoryIndex:
         self.t = thresholds
 
     def assign(self, item_id: str, text: str | None, story_id: str | None = None,
-               keys: list[str] | None = None, compilation: bool = False) -> Assignment:
+               keys: list[str] | None = None, compilation: bool = False, content: int | None = None) -> Assignment:
+        """CONTENT: the hash the written line is remembered by (:func:`record_hash`); the body
+        hash when not given."""
         st = self.store
         item_h = key_hash("item:" + item_id)
         fp: Fingerprint = fingerprint(text)
+        written_hash = fp.body_hash if content is None else content
         doc = st.doc_for_item(item_h)
         if doc is not None and doc.body is not None:
-            how = "unchanged" if doc.body == fp.body_hash else "changed"
+            how = "unchanged" if doc.body == written_hash else "changed"
             if how == "changed":
                 bands = [] if compilation or fp.n_body < self.t.min_shingles else fp.bands
                 st.add_doc(item_h, doc.story, fp.n_body, fp.n_lead, fp.sig, bands)
-            return Assignment(st.story_sid(doc.story), how, doc.story, True, fp.body_hash, item_h)
+            return Assignment(st.story_sid(doc.story), how, doc.story, True, written_hash, item_h)
 
         keys = list(keys if keys is not None else hard_keys(story_id))
         if story_id and story_id not in keys:
@@ -230,14 +247,14 @@ class StoryIndex:
         st.add_keys(hk, target)
         st.add_doc(item_h, target, fp.n_body, fp.n_lead, fp.sig, fp.bands if near else [])
         sid = sid if how == "new" else st.story_sid(target)
-        return Assignment(sid, how, target, written, fp.body_hash, item_h, merged, rule)
+        return Assignment(sid, how, target, written, written_hash, item_h, merged, rule)
 
-    def assign_article(self, item) -> Assignment:
+    def assign_article(self, item, content: int | None = None) -> Assignment:
         """Assign an Article-like object (attribute access; nothing is modified)."""
         text = item.body or item.description or ""
         item_id = item.item_id or item.canonical_url or item.url or ""
         keys = hard_keys(item.story_id, item.canonical_url, item.original_url)
-        return self.assign(item_id, text, item.story_id, keys, is_compilation(item.headline, item.body))
+        return self.assign(item_id, text, item.story_id, keys, is_compilation(item.headline, item.body), content)
 
     def mark_written(self, marks: list[tuple[int, int]]) -> None:
         self.store.mark_written(marks)

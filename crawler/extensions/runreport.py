@@ -75,7 +75,8 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
             "challenge_pages": int(stats.get("health/challenge", 0)),
         },
         "http_status": prefixed("downloader/response_status_count/"),
-        "stats": {k: _jsonable(v) for k, v in sorted(stats.items())},
+        **({"warc_files": stats["warc/file_reports"]} if "warc/file_reports" in stats else {}),  # -a warc=: per file
+        "stats": {k: _jsonable(v) for k, v in sorted(stats.items()) if k != "warc/file_reports"},
     }
 
 

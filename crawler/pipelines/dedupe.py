@@ -4,7 +4,7 @@
 * ``DEDUPE_MODE = "link"`` (default) writes every copy; ``"drop"`` drops a republished copy
   whose story already has a written copy (``dedupe/dropped``); originals are always written;
 * across runs (state in ``STATE_DIR/dedupe.sqlite``): an item whose line was written in an
-  earlier run with the same body is dropped (``dedupe/unchanged``); a changed body is written
+  earlier run with the same fields is dropped (``dedupe/unchanged``); a changed one is written
   again with the same item_id and story_id (``dedupe/changed``); within one run an item_id is
   written once (``dedupe/duplicate_in_run``);
 * an item counts as written only when the JSONL writer's ``item_written`` signal says its line is
@@ -32,8 +32,8 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler import signals as our_signals
 from crawler.dedupe import SQLiteStoryStore, StoryIndex, key_hash
-from crawler.dedupe.index import body_hash_of
-from crawler.items import Article
+from crawler.dedupe.index import record_hash
+from crawler.items import Article, to_record
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class DedupePipeline:
             raise DropItem(f"dedupe: {item_id} already handled in this run", log_level="DEBUG")
         self.seen.add(item_id)
         try:
-            a = self.index.assign_article(item)
+            a = self.index.assign_article(item, record_hash(to_record(item)))
         except Exception as exc:  # noqa: BLE001 - never lose the item over the index
             self.stats.inc_value("dedupe/errors")
             logger.error("dedupe: could not assign %s to a story: %r", item_id, exc)
@@ -221,4 +221,4 @@ class DedupePipeline:
             a = self.index.assign_article(SimpleNamespace(**{k: rec.get(k) for k in fields}))
             if rec.get("story_id"):
                 self.store.add_keys([key_hash(rec["story_id"])], a.story)
-        return item_h, body_hash_of(rec.get("body") or rec.get("description") or "")
+        return item_h, record_hash(rec)

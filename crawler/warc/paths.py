@@ -5,7 +5,7 @@ PATH may be
 * a file: ``.warc``, ``.warc.gz``, ``.arc``, ``.arc.gz``;
 * a folder: every such file under it, recursively, in name order (files still being written,
   ``*.open``, are left out);
-* a glob (``/data/CC-NEWS-2024*.warc.gz``), in name order;
+* a glob (``/data/CC-NEWS-2024*.warc.gz``), in name order (archive files only);
 * a text file listing paths or URLs, one a line (``#`` comments), plain or gzipped; CC-NEWS's
   own ``warc.paths.gz`` is one: its relative entries (``crawl-data/CC-NEWS/…``) are resolved
   against ``WARC_BASE_URL`` (Common Crawl's data host by default), or against the list's own
@@ -80,7 +80,7 @@ def expand(spec: str, base_url: str = DEFAULT_BASE_URL, user_agent: str | None =
         return
     if _GLOB_CHARS & set(spec) and not path.exists():
         for p in sorted(globmod.glob(os.path.expanduser(spec), recursive=True)):
-            if os.path.isfile(p):
+            if os.path.isfile(p) and is_archive_name(p):
                 yield _local(p)
         return
     if not path.is_file():

@@ -23,14 +23,11 @@ SOURCE_DOMAINS = ("theconversation.com", "kyodonews.net", "jiji.com", "japantime
 
 #: Byte-level evidence that a page carries a story of one of the sources (case-insensitive).
 CARRIES_SOURCE = re.compile(
-    rb"counter\.theconversation\.com/content/\d"
-    rb"|theconversation\.com/[\w-]+-\d{4,}"
-    rb"|kyodonews\.net/(?:news/\d{4}/|articles/)"
-    rb"|jiji\.com/[\w/]*\?k=\d{13}"
-    rb"|nippon\.com/[a-z]{2}/news/yjj\d{13}"
-    rb"|japantimes\.co\.jp/(?:news|business|opinion|life|culture|sports|community)/\d{4}/"
-    rb"|\((?:kyodo|jiji)\)|kyodo news|jiji press|afp-jiji"
-    rb"|(?:republished|first published|originally published) (?:from|in|by) (?:the conversation|the japan times)",
+    rb"counter\.theconversation\.com/content/\d"                 # the Conversation's counter pixel
+    rb"|theconversation\.com/[\w-]+-\d{4,}"                      # links to an article of a source
+    rb"|kyodonews\.net/|jiji\.com/|nippon\.com/[a-z]{2}/news/yjj\d|japantimes\.co\.jp/"
+    rb"|\bkyodo\b|\bjiji\b|\bthe japan times\b"                   # wire and credit lines: (Kyodo), ==Kyodo, Jiji Press
+    rb"|(?:republished|first published|originally published) (?:from|in|by|on) the conversation",
     re.I,
 )
 

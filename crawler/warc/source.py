@@ -94,6 +94,9 @@ class WarcSource:
         self.user_agent = s.get("USER_AGENT")
         self.timeout = s.getfloat("DOWNLOAD_TIMEOUT", 60)
         self.files: dict[str, FileReport] = {}
+        # the run report reads this list at close; its entries are updated in place
+        self.reports: list[FileReport] = []
+        self.stats.set_value("warc/file_reports", self.reports)
         self.served: dict[str, str] = {}  # url key -> WARC-Date of the capture served in this run
         self.originals = Originals()
         crawler.signals.connect(self.item_written, signal=our_signals.item_written)
@@ -135,7 +138,10 @@ class WarcSource:
     async def requests_of(self, src: Source, spider, selection: Selection):
         """The requests of one file: scan it, then one request per capture to serve."""
         name = self.shown(src.name)
-        report = self.files.setdefault(name, FileReport(name))
+        report = self.files.get(name)
+        if report is None:
+            report = self.files[name] = FileReport(name)
+            self.reports.append(report)
         try:
             scanned = await _in_thread(self.scan, src, selection)
         except OSError as exc:
@@ -230,4 +236,3 @@ class WarcSource:
         for report in self.files.values():
             logger.info("warc: %s: %d records read, %d taken, %d written, %d superseded", report["file"],
                         report["records"], report["taken"], report["written"], report["superseded"])
-        self.stats.set_value("warc/file_reports", [dict(r) for r in self.files.values()])

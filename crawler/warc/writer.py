@@ -192,7 +192,7 @@ def _last_good_offset(fh) -> tuple[int, int]:
     fh.seek(0)
     end, records = 0, 0
     for cap, _payload, problem in scan(fh):
-        if cap is None or problem is not None:
+        if cap is None or problem is not None or not cap.record_id or cap.length is None:
             break
         records += 1
         end = cap.offset + (cap.length or 0)

@@ -177,11 +177,16 @@ class ReplayAddon:
         PRIORITY = 30
         if not settings.get("REPLAY_DIR"):
             return
-        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        handlers["http"] = handlers["https"] = "crawler.replay.ReplayDownloadHandler"
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority=PRIORITY)
-        settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
-        settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
-        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=PRIORITY)
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority=PRIORITY)
-        settings.set("RETRY_ENABLED", False, priority=PRIORITY)
+        serve_offline(settings, "crawler.replay.ReplayDownloadHandler", PRIORITY)
+
+
+def serve_offline(settings: BaseSettings, handler: str, priority: int) -> None:
+    """Route http/https to HANDLER and turn politeness off (replay mode, archive input)."""
+    handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+    handlers["http"] = handlers["https"] = handler
+    settings.set("DOWNLOAD_HANDLERS", handlers, priority=priority)
+    settings.set("AUTOTHROTTLE_ENABLED", False, priority=priority)
+    settings.set("DOWNLOAD_DELAY", 0, priority=priority)
+    settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=priority)
+    settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority=priority)
+    settings.set("RETRY_ENABLED", False, priority=priority)

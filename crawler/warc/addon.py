@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from crawler.replay import serve_offline
+
 logger = logging.getLogger(__name__)
 
 #: Above the project's settings.py (20) so the archive is never throttled, below the command
@@ -33,12 +35,5 @@ class WarcAddon:
         settings.set("WARC_INPUT", str(spec), priority=PRIORITY)
         if settings.get("REPLAY_DIR"):
             logger.warning("warc=%s given: REPLAY_DIR is not used", spec)
-        handlers = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        handlers["http"] = handlers["https"] = "crawler.warc.handler.WarcDownloadHandler"
-        settings.set("DOWNLOAD_HANDLERS", handlers, priority=PRIORITY)
-        settings.set("AUTOTHROTTLE_ENABLED", False, priority=PRIORITY)
-        settings.set("DOWNLOAD_DELAY", 0, priority=PRIORITY)
-        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=PRIORITY)
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority=PRIORITY)
-        settings.set("RETRY_ENABLED", False, priority=PRIORITY)
+        serve_offline(settings, "crawler.warc.handler.WarcDownloadHandler", PRIORITY)
         settings.set("ROBOTSTXT_OBEY", False, priority=PRIORITY)

@@ -13,7 +13,10 @@ REDIS_URL = None               # set it (or the REDIS_URL environment variable) 
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 WARC_DIR = None                # set it to archive every response in rotating .warc.gz files (crawler/warc/)
 WARC_MAX_SIZE = 1024 ** 3      # a WARC file is closed and a new one started past this size (bytes)
+WARC_GZIP_LEVEL = 6            # gzip level of each archived record
 WARC_INPUT = None              # archives to read instead of the network; `-a warc=PATH` sets it
+WARC_BASE_URL = "https://data.commoncrawl.org/"   # what relative warc.paths entries resolve against
+WARC_MAX_PENDING = 200         # requests of archived pages waiting in the scheduler at most (flat memory)
 
 # --- politeness (live crawls) ----------------------------------------------
 CONTACT = "https://github.com/news-crawler/news-crawler/issues"

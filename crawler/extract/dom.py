@@ -11,6 +11,8 @@ import re
 
 from parsel import Selector
 
+from crawler.text import clean
+
 
 def drop_keep_tail(el) -> None:
     """Remove an lxml element from its parent, keeping the text that follows it (its tail)."""
@@ -197,3 +199,58 @@ def scoped_css(scope: Selector | None, sel: Selector, query: str, text: str | No
     if not could_match(text, query, seen):
         return sel.selectorlist_cls([])
     return sel.css(query)
+
+
+#: Elements whose start and end separate words: ``<br>`` and block-level elements. Text from
+#: inline elements (``<b>``, ``<a>``, ``<span>``...) joins its neighbours as written.
+_BREAKS = frozenset({
+    "br", "hr", "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "section",
+    "article", "aside", "header", "footer", "nav", "main", "figure", "figcaption", "address", "details",
+    "summary", "form", "fieldset", "legend", "option", "button", "img", "iframe", "video", "audio", "picture",
+})
+#: Elements whose content is no visible text (their tail is).
+_NO_TEXT = frozenset({"script", "style", "template", "noscript", "head", "title"})
+_SPECIAL = _BREAKS | _NO_TEXT
+
+
+def element_text(el) -> str | None:
+    """Visible text of an lxml element (or a parsel Selector of one), whitespace collapsed:
+    inline pieces joined as written (``Die <b>E</b>uphorie`` -> "Die Euphorie", ``<span>2026</span>,``
+    -> "2026,"), ``<br>`` and block elements as a space, scripts, styles and comments left out.
+    None when there is no text."""
+    el = getattr(el, "root", el)
+    if not hasattr(el, "iterdescendants"):
+        return clean(el) if isinstance(el, str) else None
+    for d in el.iterdescendants():
+        tag = d.tag
+        if not isinstance(tag, str) or tag in _SPECIAL:
+            break
+    else:  # only inline elements below: the text nodes in order, as written
+        return clean("".join(el.itertext()))
+    parts: list[str] = [el.text] if el.text and el.tag not in _NO_TEXT else []
+    stack = [(el, iter(el))]  # a loop, not recursion: pages nest deeper than the recursion limit
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:  # NODE ends
+                if node.tag in _BREAKS:
+                    parts.append(" ")
+                if node.tail:
+                    parts.append(node.tail)
+            continue
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _NO_TEXT:  # comment, processing instruction, script
+            if isinstance(tag, str) and tag in _BREAKS:
+                parts.append(" ")
+            if child.tail:
+                parts.append(child.tail)
+            continue
+        if tag in _BREAKS:
+            parts.append(" ")
+        if child.text:
+            parts.append(child.text)
+        stack.append((child, iter(child)))
+    return clean("".join(parts))

@@ -8,7 +8,7 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.extract.dom import head_first
+from crawler.extract.dom import element_text, head_first
 from crawler.text import clean
 
 ARTICLE_TYPES = {
@@ -176,7 +176,7 @@ def itemprop(sel: Selector, prop: str) -> str | None:
         v = node.attrib.get(attr)
         if v:
             return clean(v)
-    return clean(" ".join(node.xpath(".//text()").getall()))
+    return element_text(node)
 
 
 def html_lang(sel: Selector) -> str | None:

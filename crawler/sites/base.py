@@ -18,6 +18,7 @@ from typing import Any
 from parsel import Selector
 
 from crawler.extract import generic, walls
+from crawler.extract.dom import element_text
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first
@@ -121,10 +122,10 @@ class ArticlePage:
         node = self.sel.css(query)
         if not node:
             return None
-        return clean(" ".join(node[0].xpath(".//text()").getall()))
+        return element_text(node[0])
 
     def css_texts(self, query: str) -> list[str]:
-        return [t for t in (clean(" ".join(n.xpath(".//text()").getall())) for n in self.sel.css(query)) if t]
+        return [t for t in (element_text(n) for n in self.sel.css(query)) if t]
 
     def meta(self, *names: str) -> str | None:
         return meta(self.sel, *names)

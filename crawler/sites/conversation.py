@@ -26,7 +26,7 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 
 from crawler.extract import generic
-from crawler.extract.dom import by_id, drop_keep_tail, first_match, head_first, scoped_css
+from crawler.extract.dom import by_id, drop_keep_tail, element_text, first_match, head_first, scoped_css
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
@@ -604,7 +604,7 @@ class ConversationGeneric(ArticlePage):
         text = clean(_text(t.root)) if t is not None else None
         if not text:
             found = self.find(".timestamps")
-            text = clean(" ".join(found[0].xpath(".//text()").getall())) if found else None
+            text = element_text(found[0]) if found else None
         if not text:
             return None
         return clean(re.sub(r"^\s*Published\s*:?\s*", "", text, flags=re.I))

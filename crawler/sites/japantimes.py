@@ -28,7 +28,7 @@ from parsel import Selector
 
 from crawler.attribution import clean_person_name, is_person, lookup_agency, split_byline, split_caption_credit
 from crawler.extract import generic, walls
-from crawler.extract.dom import drop_keep_tail
+from crawler.extract.dom import drop_keep_tail, element_text
 from crawler.extract.feeds import parse_feed
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Author, Image
@@ -496,7 +496,8 @@ class JapanTimesPage(ArticlePage):
         for li in self.sel.css("#article_history li"):
             text = clean("".join(li.xpath(".//text()").getall())) or ""
             if text.lower().startswith(label.lower()):
-                return clean(" ".join(li.css("time ::text").getall())) or clean(text[len(label):].lstrip(": "))
+                time = li.css("time")
+                return (element_text(time[0]) if time else None) or clean(text[len(label):].lstrip(": "))
         return None
 
     def date_modified_raw(self) -> str | None:
@@ -506,7 +507,7 @@ class JapanTimesPage(ArticlePage):
     def date_published_candidates(self) -> list[str]:
         cands = super().date_published_candidates() + [
             self.sel.css("li.post_time time::attr(datetime)").get(),
-            clean(" ".join(self.sel.css("li.post_time time ::text").getall())),
+            self.css_text("li.post_time time"),
             self.history("Online"),
         ]
         return [c for c in dict.fromkeys(cands) if c]
@@ -537,7 +538,8 @@ class JapanTimesPage(ArticlePage):
             if not img:
                 continue
             src = img[0].attrib.get("data-src") or img[0].attrib.get("src")
-            cap = clean(" ".join(fig.css("figcaption ::text").getall())) or clean(img[0].attrib.get("alt"))
+            figcaption = fig.css("figcaption")
+            cap = (element_text(figcaption[0]) if figcaption else None) or clean(img[0].attrib.get("alt"))
             add(src, cap)
         if not out:
             for img in super().images():

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urljoin, urlparse
 from parsel import Selector
 
 from crawler.extract import generic
+from crawler.extract.dom import element_text
 from crawler.extract.structured import canonical, jsonld_objects, ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -369,7 +370,7 @@ class JijiGeneric(ArticlePage):
     # ------------------------------------------------------------ site selectors (override)
     def site_headline(self) -> str | None:
         for h1 in self.sel.xpath("//article//h1 | //main//h1 | //h1"):
-            text = clean(" ".join(h1.xpath(".//text()").getall()))
+            text = element_text(h1)
             if text and not is_site_name(text):
                 return text
         return None
@@ -411,7 +412,8 @@ class JijiGeneric(ArticlePage):
             img = fig.xpath(".//img")[0]
             if _is_pixel(img):
                 continue
-            cap, credit = split_photo_credit(" ".join(fig.xpath(".//figcaption//text()").getall()))
+            figcaption = fig.xpath(".//figcaption")
+            cap, credit = split_photo_credit((element_text(figcaption[0]) or "") if figcaption else "")
             out.append(Image(url=self.absolute(img.attrib.get("src") or img.attrib.get("data-src")), caption=cap, credit=credit))
         return out
 
@@ -641,7 +643,7 @@ class JenJiji(JijiGeneric):
         for data in self.sel.css("div.photos-data"):
             box = data.xpath("..")
             imgs = [i for i in box.xpath(".//img") if not _is_pixel(i)]
-            cap, credit = split_photo_credit(" ".join(data.xpath(".//text()").getall()))
+            cap, credit = split_photo_credit(element_text(data) or "")
             src = (imgs[0].attrib.get("src") or imgs[0].attrib.get("data-src")) if imgs else None
             out.append(Image(url=self.absolute(src), caption=cap, credit=credit))
         return out or super().site_images()

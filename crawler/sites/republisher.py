@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, urlparse
 from parsel import Selector
 
 from crawler.extract import generic
+from crawler.extract.dom import element_text
 from crawler.extract.structured import ld_list, ld_text
 from crawler import attribution as attr
 from crawler.items import Author, Image
@@ -544,9 +545,8 @@ BLOCK_XPATH = (
 
 
 def node_text(node) -> str | None:
-    """Visible text of an element: inline pieces joined as written, ``<br>`` as a space."""
-    parts = node.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)] | .//br")
-    return clean("".join(" " if p.root is not None and not isinstance(p.root, str) else p.get() for p in parts))
+    """Visible text of an element: inline pieces joined as written, ``<br>`` and blocks as a space."""
+    return element_text(node)
 
 
 #: Chrome that plugins put *inside* a content container (Jetpack share/related, promos, ads).
@@ -761,12 +761,13 @@ class RepublisherPage(ArticlePage):
         ``<a href="https://theconversation.com/profiles/…">Name</a>, <em>Institution</em>``."""
         out: list[tuple[Author, str]] = []
         for a in self.sel.xpath('//a[contains(@href, "theconversation.com/profiles/")]'):
-            name = clean(" ".join(a.xpath(".//text()").getall()))
+            name = element_text(a)
             if not name or not attr.is_person(name):
                 continue
             line = a.xpath("ancestor::*[self::p or self::span or self::div][1]")
             line_text = node_text(line[0]) if line else name
-            aff = clean(" ".join(a.xpath("following-sibling::em[1]//text()").getall()))
+            em = a.xpath("following-sibling::em[1]")
+            aff = element_text(em[0]) if em else None
             out.append((Author(name=name, name_raw=name, url=a.attrib.get("href"), affiliation=aff), line_text or name))
         return out
 

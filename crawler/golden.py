@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.jsonl import iter_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
@@ -54,9 +56,7 @@ def cases(root: Path = FIXTURES) -> list[Case]:
 def read_records(out_dir: Path) -> list[dict]:
     records = []
     for f in sorted(Path(out_dir).rglob("*.jsonl")):
-        for line in f.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                records.append(json.loads(line))
+        records.extend(json.loads(line) for line in iter_lines(f.read_text(encoding="utf-8")))
     return sort_records(records)
 
 

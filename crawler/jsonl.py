@@ -44,8 +44,23 @@ def repair_torn_tail(path: Path) -> bytes:
     return torn
 
 
+#: Line and paragraph separators: valid raw in JSON, but line boundaries to readers that split
+#: with ``str.splitlines`` (and to JavaScript before ES2019), so written escaped.
+_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps_line(record: dict) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """One JSONL line: UTF-8, ``\n`` only at its end (U+2028/U+2029 escaped as ``\\u2028``/``\\u2029``)."""
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    if "\u2028" in text or "\u2029" in text:
+        text = text.translate(_SEPARATORS)
+    return (text + "\n").encode("utf-8")
+
+
+def iter_lines(text: str):
+    """The non-empty lines of a JSONL text, split at ``\n`` only (``str.splitlines`` would also
+    split inside a record at a raw U+2028, U+0085, \\x1c...)."""
+    return (line for line in text.split("\n") if line.strip())
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -145,6 +145,23 @@ def test_torn_tail_is_cut_and_kept(tmp_path):
     assert repair_torn_tail(path) == b"", "a whole file is left alone"
 
 
+def test_jsonl_lines_escape_line_and_paragraph_separators():
+    line = dumps_line({"body": "one\u2028two\u2029three \u00e9"})
+    text = line.decode("utf-8")
+    assert "\u2028" not in text and "\u2029" not in text and "\u00e9" in text
+    assert text.splitlines() == [text[:-1]]  # one line, whatever splits it
+    assert json.loads(text) == {"body": "one\u2028two\u2029three \u00e9"}
+
+
+def test_project_readers_split_jsonl_at_newlines_only(tmp_path):
+    from crawler.golden import read_records
+
+    # a file written by another tool, with raw separators inside the records
+    rec = [{"kind": "article", "item_id": "a", "body": "x\u2028y\u0085z\x1cw"}, {"kind": "article", "item_id": "b"}]
+    (tmp_path / "out.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rec), encoding="utf-8")
+    assert read_records(tmp_path) == rec
+
+
 def test_torn_single_line_file_becomes_empty(tmp_path):
     path = tmp_path / "y.jsonl"
     path.write_bytes(b'{"half": ')

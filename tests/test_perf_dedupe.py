@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from crawler.dedupe import normalize as N
+from crawler.jsonl import iter_lines
 from crawler.dedupe.fingerprint import (BODY_BANDS, BODY_ROWS, LEAD_BANDS, LEAD_ROWS, LEAD_SHINGLES,
                                         _BODY_TEMPLATE, _LEAD_TEMPLATE, _band_keys, _identity, _minhash,
                                         _minhash_reference, fingerprint, shingle_hashes, text_hash)
@@ -110,10 +111,9 @@ def fixture_texts():
         for item in data if isinstance(data, list) else data.get("items", [data]):
             if isinstance(item, dict):
                 texts += [item.get(k) for k in ("body", "description", "headline")]
-    for line in (ROOT / "fixtures" / "dedupe-eval" / "docs.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            d = json.loads(line)
-            texts += [d.get("body"), d.get("headline")]
+    for line in iter_lines((ROOT / "fixtures" / "dedupe-eval" / "docs.jsonl").read_text(encoding="utf-8")):
+        d = json.loads(line)
+        texts += [d.get("body"), d.get("headline")]
     return [t for t in texts if t]
 
 

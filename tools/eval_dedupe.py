@@ -20,6 +20,7 @@ from itertools import combinations
 from pathlib import Path
 
 from crawler.dedupe import SQLiteStoryStore, StoryIndex, Thresholds, hard_keys, is_compilation, key_hash
+from crawler.jsonl import iter_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "fixtures" / "dedupe-eval"
@@ -27,7 +28,7 @@ TARGET_PRECISION, TARGET_RECALL = 0.99, 0.95
 
 
 def load(folder: Path = EVAL) -> tuple[list[dict], list[dict]]:
-    docs = [json.loads(line) for line in (folder / "docs.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    docs = [json.loads(line) for line in iter_lines((folder / "docs.jsonl").read_text(encoding="utf-8"))]
     negatives = json.loads((folder / "hard_negatives.json").read_text(encoding="utf-8"))
     return docs, negatives
 

@@ -43,8 +43,22 @@ def is_challenge(status: int, body: bytes) -> bool:
         low = head.lower()
         return bool(_WALL_MARKUP.search(head)) or any(t in low for t in _WALL_TEXT)
     if status == 200 and len(body) < 30000:
-        return bool(_WALL_MARKUP.search(head))
+        # a captcha on a page with text of its own is a form on an article (comments, newsletter)
+        return bool(_WALL_MARKUP.search(head)) and visible_text_length(body) < WALL_TEXT_MAX
     return False
+
+
+#: A challenge page says little ("Just a moment...", "Please verify you are a human"): a page
+#: with more visible text than this is an article that happens to load a captcha.
+WALL_TEXT_MAX = 1500
+_INVISIBLE = re.compile(rb"(?is)<(script|style|noscript|template|svg)\b.*?</\1\s*>|<!--.*?-->")
+_TAG = re.compile(rb"<[^>]*>")
+
+
+def visible_text_length(body: bytes) -> int:
+    """Bytes of the page's visible text (tags, scripts, styles and comments out, spaces collapsed)."""
+    text = _TAG.sub(b" ", _INVISIBLE.sub(b" ", body))
+    return len(b" ".join(text.split()))
 
 
 class ChallengeMiddleware:

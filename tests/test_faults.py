@@ -395,6 +395,37 @@ def test_page_linking_a_captcha_story_is_not_a_bot_wall(tmp_path):
     assert "bot_wall" not in run.rules
 
 
+def _with_comment_captcha(html: str) -> bytes:
+    """An article page that loads reCAPTCHA for its comment form (as many blogs do)."""
+    form = ('<form class="comment-form"><textarea name="c"></textarea><div class="g-recaptcha" data-sitekey="x"></div>'
+            '<button>Post</button></form><script src="https://www.google.com/recaptcha/api.js"></script>')
+    return html.replace("</article>", "</article>" + form).encode("utf-8")
+
+
+def test_is_challenge_tells_a_wall_from_an_article_with_a_captcha():
+    from crawler.middlewares import is_challenge
+
+    article = _with_comment_captcha(article_html(GOOD, GOOD_HEADLINE, PARAS * 3))
+    assert len(article) < 30000
+    assert not is_challenge(200, article)
+    wall = (b'<html><head><title>Security check</title><script src="https://www.google.com/recaptcha/api.js"></script>'
+            b'</head><body><form id="captcha-form"><div class="g-recaptcha" data-sitekey="x"></div>'
+            b"<p>Please confirm that you are not a robot.</p></form></body></html>")
+    assert is_challenge(200, wall)
+    assert is_challenge(403, CHALLENGE) and is_challenge(200, CHALLENGE)
+
+
+def test_article_loading_a_captcha_for_comments_is_written_and_the_run_passes(tmp_path):
+    path = slug("harbour-story-with-comment-form")
+    with FaultServer() as srv:
+        page = _with_comment_captcha(article_html(path, "Harbour story with a comment form", PARAS * 3, base=srv.base))
+        site(srv, {path: Route(page, headers=HTML)})
+        run = crawl("republisher", tmp_path, args={"url": srv.url("/")})
+    assert "Harbour story with a comment form" in {r["headline"] for r in run.records}
+    assert run.report["errors"]["challenge_pages"] == 0
+    assert "bot_wall" not in run.rules
+
+
 # ------------------------------------------------------------------ hostile XML through the engine
 
 def _laughs(levels: int = 9) -> str:

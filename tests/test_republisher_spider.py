@@ -58,3 +58,22 @@ def test_listing_links_only_from_seed_pages_and_same_host():
     assert list(s.listing_links(seed)) == ["https://www.daily8.com/en/article/5c1e0a9f3b7d4e2a8f6c9b1d0e4a7f32"]
     hop = HtmlResponse(url, body=LISTING, request=Request(url))
     assert list(s.listing_links(hop)) == []
+
+
+BLOG_POST = b"""<html><head><title>Mercurial's journey to Python 3</title></head><body>
+<div class="blog_post"><h1>Mercurial's journey to Python 3</h1>
+<div class="post_prose"><p>Long text of the post, long enough to be an article of its own.</p></div>
+<a href="/blog/2017/03/13/from-past-import-bytes-literals/">an older post</a></div></body></html>"""
+
+
+def test_article_url_with_an_apostrophe_in_its_slug_is_an_article_not_a_listing():
+    s = spider()
+    for url in ("https://blog.example.org/blog/2020/01/13/mercurial%27s-journey-to-python-3/",
+                "https://blog.example.org/blog/2020/01/13/mercurial's-journey-to-python-3/",
+                "https://blog.example.org/2010/05/literatur-und-animated-typography/"):
+        assert s.is_article_url(url), url
+        resp = HtmlResponse(url, body=BLOG_POST, request=Request(url, meta={"seed": True}))
+        assert s.page_type(resp) == "article"
+        assert [type(x).__name__ for x in s.parse(resp)] == ["Article"]  # no link followed
+    assert not s.is_article_url("https://blog.example.org/2010/05/")
+    assert not s.is_article_url("https://blog.example.org/2010/05/page/")

@@ -15,7 +15,7 @@ import codecs
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -133,7 +133,12 @@ class NewsSpider(scrapy.Spider):
         return "article" if self.looks_like_article(response) else "listing"
 
     def is_article_url(self, url: str) -> bool:
-        return bool(self.article_url_re and self.article_url_re.search(url))
+        """Whether URL has the shape of an article; a percent-encoded slug (``mercurial%27s-…``)
+        is also tried as it reads (``mercurial's-…``)."""
+        rx = self.article_url_re
+        if rx is None:
+            return False
+        return bool(rx.search(url) or ("%" in url and rx.search(unquote(url))))
 
     def looks_like_article(self, response: TextResponse) -> bool:
         """For URLs of unknown shape: article markers in the page."""

@@ -31,7 +31,10 @@ ARTICLE_URL_RE = re.compile(
     r"|japantoday\.com/category/(?:[\w-]+/)+(?:view/)?[\w%'’.]+(?:-[\w%'’.]+){3,}/?$"
     r"|nippon\.com/[a-z]{2}/news/yjj\d{13}"
     r"|dailymaverick\.co\.za/article/\d{4}-\d{2}-\d{2}-[\w-]+"
-    r"|/\d{4}/\d{2}/\d{2}/[\w-]{8,}/?$"
+    # a dated path: /YYYY/MM/DD/<slug> (any slug characters: apostrophes, percent escapes, accents),
+    # /YYYY/MM/<slug of three words or more>
+    r"|/\d{4}/\d{2}/\d{2}/[^/?#\s]{8,}/?$"
+    r"|/\d{4}/\d{2}/[^/?#\s-]+-[^/?#\s-]+-[^/?#\s]+/?$"
 )
 #: "Section › Title" prefix of Japan Today feed titles (U+203A).
 _SECTION_PREFIX = re.compile(r"^\s*(?P<section>[^›]{1,40}?)\s*›\s*")

@@ -199,6 +199,15 @@ def canonical_agency(text: object) -> str | None:
     return agency.name if agency else None
 
 
+def same_publisher(a: object, b: object) -> bool:
+    """Whether two printed publisher names are one publisher (`REUTERS` and `Reuters`, `AP` and
+    `The Associated Press`): a page is never a republication of its own publisher."""
+    ka, kb = _clean(a), _clean(b)
+    if not ka or not kb:
+        return False
+    return (canonical_agency(ka) or ka).casefold() == (canonical_agency(kb) or kb).casefold()
+
+
 # --------------------------------------------------------------------------- people
 
 _PARTICLES = {

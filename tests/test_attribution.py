@@ -503,6 +503,16 @@ def test_agency_on_its_own_site_is_not_a_republication(pipe):
     assert item.body == "TOKYO - The cabinet met.\n\nIt approved the plan."
 
 
+@pytest.mark.parametrize("publisher, original", [("Reuters", "REUTERS"), ("AP News", "The Associated Press")])
+def test_a_page_is_never_a_republication_of_its_own_publisher(pipe, crawler, publisher, original):
+    item = Article(source="republisher", publisher=publisher, original_publisher=original, is_republication=True,
+                   body="LONDON (Reuters) - Oil prices rose on Monday.")
+    pipe.process_item(item)
+    assert item.is_republication is False
+    assert stats(crawler)["attribution/own_publisher_not_republication"] == 1
+    assert at.same_publisher(publisher, original) and not at.same_publisher("Reuters", "Kyodo News")
+
+
 def test_existing_original_publisher_wins_and_is_canonicalised(pipe):
     item = Article(source="republisher", publisher="Daily8", original_publisher="JAPAN TIMES",
                    hints={"credit": "KYODO"})

@@ -490,3 +490,15 @@ def test_an_original_given_to_this_spider_keeps_its_own_story(url, story_id):
     page = RepublisherPage(Selector(text="<html><body><article><p>" + "Text of the story. " * 20 + "</p></article></body></html>"), url)
     art = page.article()
     assert (art.is_republication, art.story_id) == (False, story_id)
+
+
+def test_an_agency_story_on_the_agency_site_is_no_republication():
+    from crawler.pipelines.attribution import AttributionPipeline
+
+    html = ("<html><head><meta property='og:site_name' content='Reuters'></head><body><article>"
+            "<h1>Oil rises</h1><div class='article-body'><p>LONDON, Jan 5 (Reuters) - Oil prices rose on Monday "
+            "as traders weighed supply cuts.</p><p>Brent crude gained 1%.</p></div></article></body></html>")
+    page = RepublisherPage(Selector(text=html), "https://www.reuters.com/markets/oil-rises-2026-01-05/")
+    item = page.article()
+    AttributionPipeline().process_item(item)
+    assert (item.publisher, item.is_republication) == ("Reuters", False)

@@ -224,7 +224,11 @@ class AttributionPipeline:
             else:
                 self._unknown_credit(original)
                 item["original_publisher"] = " ".join(original.split())
-            if own and item["original_publisher"] != own and not item.get("is_republication"):
+            if own and attr.same_publisher(item["original_publisher"], own):
+                if item.get("is_republication"):  # an agency's story on its own site is an original
+                    item["is_republication"] = False
+                    self._inc("attribution/own_publisher_not_republication")
+            elif own and not item.get("is_republication"):
                 item["is_republication"] = True
                 self._inc("attribution/republication_marked")
             return

@@ -696,7 +696,10 @@ class RepublisherPage(ArticlePage):
 
     @cached_property
     def origin(self) -> Origin | None:
-        return detect_origin(self.sel, self.url, self.cleaned.paragraphs, self.cleaned.links, self.cleaned.marks)
+        origin = detect_origin(self.sel, self.url, self.cleaned.paragraphs, self.cleaned.links, self.cleaned.marks)
+        if origin is not None and attr.same_publisher(origin.publisher, self.publisher()):
+            return None  # an agency's own story on its own site ("(Reuters) -" on reuters.com)
+        return origin
 
     @cached_property
     def _body_and_authors(self) -> tuple[list[str], list[Author]]:

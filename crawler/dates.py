@@ -591,14 +591,32 @@ class _Ctx(NamedTuple):
     base: datetime  # aware UTC
     reference: Any
     dateline_date: str | None
+    language: str | None = None  # the page's primary language subtag ("de"), when known
+    day_first: bool = False      # numeric dates (10.12.2022) read day first
 
 
-def _make_ctx(site: Any, fetched_at: Any, tz: Any, reference: Any, dateline_date: Any) -> _Ctx:
+#: English variants that print numeric dates month first; every other language (and English
+#: elsewhere: en-GB, en-AU, en-IN...) prints them day first (year-first forms are unambiguous).
+MONTH_FIRST_LANGUAGES = frozenset({"en", "en-us", "en-ph", "en-ca", "en-um", "en-as", "en-gu", "en-pr", "en-vi"})
+
+
+def day_first(language: Any) -> bool:
+    """Whether a page in LANGUAGE (a BCP 47 tag: ``de``, ``en-GB``, ``pt_BR``) reads ``10.12.2022``
+    as 10 December: False for American English and bare ``en``, True for other known tags."""
+    if not isinstance(language, str) or not language.strip():
+        return False
+    tag = language.strip().replace("_", "-").lower()
+    return tag not in MONTH_FIRST_LANGUAGES and bool(re.match(r"[a-z]{2,3}(?:-|$)", tag))
+
+
+def _make_ctx(site: Any, fetched_at: Any, tz: Any, reference: Any, dateline_date: Any, language: Any = None) -> _Ctx:
     site = site if isinstance(site, str) and site in SITE_ZONES else "republisher"
     zone_name = _zone_name(site, tz if isinstance(tz, str) else None)
     zone = _zone(zone_name) or timezone.utc
+    primary = language.strip().replace("_", "-").split("-")[0].lower() if isinstance(language, str) and language.strip() else None
     return _Ctx(site, zone_name, zone, _base(fetched_at), reference,
-                dateline_date if isinstance(dateline_date, str) else None)
+                dateline_date if isinstance(dateline_date, str) else None,
+                primary if primary and re.fullmatch(r"[a-z]{2,3}", primary) else None, day_first(language))
 
 
 def _build(p: _Parsed, ctx: _Ctx) -> datetime | date:
@@ -678,7 +696,8 @@ def _format(value: datetime | date, ctx: _Ctx, own_offset: bool, relative: bool 
 
 
 @functools.lru_cache(maxsize=32)
-def _dateparser_for(languages: tuple[str, ...], zone_name: str, base_naive: datetime, weekday: bool):
+def _dateparser_for(languages: tuple[str, ...], zone_name: str, base_naive: datetime, weekday: bool,
+                    day_first: bool = False):
     from dateparser.date import DateDataParser  # lazy: heavy import
 
     settings = {
@@ -689,7 +708,25 @@ def _dateparser_for(languages: tuple[str, ...], zone_name: str, base_naive: date
     }
     if not weekday:  # "Sunday at 5pm" names no day of month; anything else must
         settings["REQUIRE_PARTS"] = ["day", "month"]
+    if day_first:
+        settings["DATE_ORDER"] = "DMY"
     return DateDataParser(languages=list(languages), settings=settings)
+
+
+def _languages(ctx: _Ctx) -> tuple[str, ...]:
+    """dateparser languages: the page's own (when dateparser knows it) before the site's."""
+    site = SITE_LANGUAGES.get(ctx.site, ("en",))
+    lang = ctx.language
+    if not lang or lang in site:
+        return site
+    try:
+        from dateparser.languages.loader import default_loader  # lazy: heavy import
+
+        if lang not in default_loader.get_locale_map():
+            return site
+    except Exception:  # noqa: BLE001 - an unknown language is just not used
+        return site
+    return (lang, *site)
 
 
 def _fallback(text: str, ctx: _Ctx) -> datetime | date | None:
@@ -701,7 +738,7 @@ def _fallback(text: str, ctx: _Ctx) -> datetime | date | None:
         return None
     base_naive = ctx.base.astimezone(ctx.zone).replace(tzinfo=None, microsecond=0)
     try:
-        parser = _dateparser_for(SITE_LANGUAGES.get(ctx.site, ("en",)), ctx.zone_name, base_naive, weekday)
+        parser = _dateparser_for(_languages(ctx), ctx.zone_name, base_naive, weekday, ctx.day_first)
         data = parser.get_date_data(text)
     except Exception:
         return None
@@ -745,13 +782,15 @@ def _parse_one(raw: Any, ctx: _Ctx) -> tuple[str | None, str | None, str]:
 
 def resolve(raws: Any, *, site: str, fetched_at: Any = None, url: str | None = None,
             tz: str | None = None, reference: list[str] | None = None,
-            dateline_date: str | None = None) -> DateResult:
+            dateline_date: str | None = None, language: str | None = None) -> DateResult:
     """Try each raw string in order, then ``dateline_date`` (day only), then ``url``.
 
-    Returns the first normalised value with the string that produced it.
+    Returns the first normalised value with the string that produced it. LANGUAGE, the page's
+    language tag, decides the order of numeric dates (:func:`day_first`) and is tried first by
+    the dateparser fallback.
     """
     try:
-        ctx = _make_ctx(site, fetched_at, tz, reference, dateline_date)
+        ctx = _make_ctx(site, fetched_at, tz, reference, dateline_date, language)
         if isinstance(raws, str) or raws is None:
             raws = [raws]
         try:
@@ -785,7 +824,8 @@ def resolve(raws: Any, *, site: str, fetched_at: Any = None, url: str | None = N
 
 def parse_date(raw: str | None, *, site: str, fetched_at: datetime | str | None = None,
                url: str | None = None, tz: str | None = None,
-               reference: list[str] | None = None, dateline_date: str | None = None) -> str | None:
+               reference: list[str] | None = None, dateline_date: str | None = None,
+               language: str | None = None) -> str | None:
     """Normalise one raw date string.
 
     Returns ``YYYY-MM-DDThh:mm:ss±HH:MM`` (publisher's local offset; Conversation
@@ -795,7 +835,7 @@ def parse_date(raw: str | None, *, site: str, fetched_at: datetime | str | None 
     Never raises.
     """
     return resolve([raw], site=site, fetched_at=fetched_at, url=url, tz=tz,
-                   reference=reference, dateline_date=dateline_date).value
+                   reference=reference, dateline_date=dateline_date, language=language).value
 
 
 def date_from_url(url: Any) -> str | None:

@@ -445,3 +445,20 @@ def test_clock_time_on_a_printed_day_later_than_the_fetch_is_rejected():
     # two minutes ahead: clock skew, kept
     ok = resolve(["16:53"], site="kyodo", fetched_at="2025-06-28T07:51:00Z", dateline_date="June 28")
     assert ok.value == "2025-06-28T16:53:00+09:00", ok
+
+
+# ------------------------------------------------------------------ numeric dates by language
+@pytest.mark.parametrize("language, expected", [
+    ("de", "2022-12-10"), ("de-CH", "2022-12-10"), ("fr_FR", "2022-12-10"), ("en-GB", "2022-12-10"),
+    ("en-US", "2022-10-12"), ("en", "2022-10-12"), (None, "2022-10-12"),
+])
+def test_numeric_date_read_day_first_where_the_language_says_so(language, expected):
+    assert parse_date("10.12.2022", site="republisher", fetched_at="2026-01-01T00:00:00Z", language=language) == expected
+
+
+def test_pipeline_reads_a_german_page_date_day_first():
+    pipe, _ = _pipeline()
+    item = Article(url="https://example.de/artikel", source="republisher", language="de-DE",
+                   fetched_at="2026-01-01T00:00:00Z", date_published_raw="10.12.2022")
+    pipe.process_item(item)
+    assert item.date_published == "2022-12-10"

@@ -65,8 +65,9 @@ class DatesPipeline:
         mod_raws = list(dict.fromkeys(_strings(adapter.get("date_modified_raw")) + _strings(
             hints.get("date_modified_candidates"))))
         # year evidence for yearless strings: every other raw date of the page
+        language = adapter.get("language")
         context = dict(site=site, fetched_at=adapter.get("fetched_at"), tz=hints.get("tz"),
-                       reference=pub_raws + mod_raws)
+                       reference=pub_raws + mod_raws, language=language if isinstance(language, str) else None)
         published = resolve(pub_raws, url=url, dateline_date=hints.get("dateline_date"), **context)
         modified = resolve(mod_raws, **context)
         for name, result in (("published", published), ("modified", modified)):

@@ -94,7 +94,7 @@ AGENCIES: tuple[Agency, ...] = (
     Agency("Associated Press", "wire", (
         "AP", "The Associated Press", "Associated Press", "AP Photo", "AP News",
     )),
-    Agency("Yonhap", "wire", ("YONHAP", "Yonhap", "Yonhap News Agency")),
+    Agency("Yonhap", "wire", ("YONHAP", "Yonhap", "Yonhap News Agency", "Yonhap News")),
     Agency("Xinhua", "wire", ("XINHUA", "Xinhua", "Xinhua News Agency")),
     Agency("The Conversation", "publisher", (
         "The Conversation", "Conversation", "theconversation.com", "The Conversation UK",
@@ -106,6 +106,8 @@ AGENCIES: tuple[Agency, ...] = (
     )),
     Agency("Japan Today", "publisher", ("Japan Today", "JAPAN TODAY", "japantoday.com")),
     Agency("Nippon.com", "publisher", ("nippon.com", "Nippon.com")),
+    # Kyodo's partner (anime news; its copies run on english.kyodonews.net)
+    Agency("Animate Times", "publisher", ("Animate Times", "ANIMATE TIMES", "animatetimes.com", "アニメイトタイムズ")),
 )
 
 #: Canonical publisher of each spider's own pages (item.source -> name).

@@ -10,9 +10,9 @@ from parsel import Selector
 
 from crawler.sites.base import choose_page
 from crawler.sites.kyodo import (
-    PAGE_CLASSES, SEP, Kyodo2025, KyodoGeneric, KyodoPlus2017, byline_names, parse_credit_line,
-    site_id_from_url, split_caption_credit, split_dateline, split_digest, strip_credit_prefix,
-    strip_end_mark, strip_title_suffix,
+    PAGE_CLASSES, SEP, KyodoGeneric, KyodoJapanWire, KyodoPlus2017, byline_names, container_blocks,
+    parse_credit_line, site_id_from_url, split_caption_credit, split_caption_terms, split_dateline, split_digest,
+    strip_credit_prefix, strip_end_mark, strip_title_suffix,
 )
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "kyodo"
@@ -111,6 +111,25 @@ def test_caption_credit_split(caption, text, credit):
     assert split_caption_credit(caption) == (text, credit)
 
 
+@pytest.mark.parametrize("caption,parts", [
+    ("A ship. (Photo not for sale)(Kyodo)", ("A ship.", "Kyodo", "Photo not for sale")),
+    ("A model. (Courtesy of the city)(Kyodo)", ("A model.", "Courtesy of the city; Kyodo", None)),
+    ("Players. (Photo not for sale)(copyright Club Media)(Kyodo)", ("Players.", "copyright Club Media; Kyodo", "Photo not for sale")),
+    ("Visitors at a temple. (AP Photo/Jane Roe)", ("Visitors at a temple.", "AP Photo/Jane Roe", None)),
+    ("Crowds in Seoul. (Yonhap)", ("Crowds in Seoul.", "Yonhap", None)),
+    ("Final score (3-1).", ("Final score (3-1).", None, None)),
+])
+def test_caption_credits_and_usage_terms(caption, parts):
+    assert split_caption_terms(caption) == parts
+
+
+def test_inline_tags_join_without_spaces():
+    """``" ".join`` of the text nodes put a space inside words split by inline tags ("Die E uphorie")."""
+    div = Selector(text="<div><p>Die <b>E</b>uphorie</p><p><b>S</b>ome 40 <em>farms</em>, said<br>Kudo.</p>"
+                        "<p>a<!-- note -->b<script>x()</script>c</p></div>").css("div")[0]
+    assert container_blocks(div) == ["Die Euphorie", "Some 40 farms, said Kudo.", "abc"]
+
+
 def test_site_ids_of_both_url_generations():
     assert site_id_from_url("https://english.kyodonews.net/news/2024/05/487c82dcc718-japan-minister-queries.html") == "487c82dcc718"
     assert site_id_from_url("https://english.kyodonews.net/articles/-/79598") == "79598"
@@ -129,7 +148,8 @@ def test_byline_names_are_people_only():
 
 @pytest.mark.parametrize("case,cls", [
     ("plus2017_tokyo", KyodoPlus2017), ("plus2017_naha", KyodoPlus2017), ("digest_2025_06_28", KyodoPlus2017),
-    ("new2025_tokyo", Kyodo2025), ("new2025_leganes", Kyodo2025),
+    ("japanwire_own_story", KyodoJapanWire), ("japanwire_partner_yonhap", KyodoJapanWire),
+    ("japanwire_login_wall", KyodoJapanWire), ("japanwire_digest", KyodoJapanWire),
     ("unknown_layout", KyodoGeneric), ("nostructured_fallback", KyodoGeneric),
 ])
 def test_variant_choice(case, cls):
@@ -164,24 +184,6 @@ def test_naha_dateline_and_relative_image_url():
     assert art.dateline == "NAHA, Japan"
     assert art.body.startswith("Researchers in Okinawa observed")
     assert art.images[0].url == "https://english.kyodonews.net/english/public/images/posts/a81d44c0e9b5/image/image_a81d44c0e9b5.jpg"
-
-
-def test_new2025_article_structured_first():
-    art = page_of("new2025_tokyo").article()
-    assert art.date_published_raw == "2025-09-19T08:45:00+09:00"
-    assert art.section == "Business"
-    assert art.tags == ["Economy", "Inflation", "Bank of Japan"]
-    assert "BOJ keeps rates steady" not in art.body and "Advertisement" not in art.body
-    assert art.body.endswith("little changed from July.")
-    assert art.item_id == "kyodo:80214" and art.story_id == "kyodo:80214"
-
-
-def test_foreign_dateline_sports():
-    art = page_of("new2025_leganes").article()
-    assert art.dateline == "LEGANES, Spain"
-    assert art.body.startswith("Japan took the lead")
-    assert art.images[0].credit == "Getty/Kyodo"
-    assert art.authors == []  # the JSON-LD author is the agency, never a person
 
 
 # ----------------------------------------------------------------------------- digest
@@ -268,7 +270,7 @@ def test_split_digest_without_separators_gives_no_entries():
 
 
 def test_non_digest_pages_have_no_briefs():
-    for case in ("plus2017_tokyo", "new2025_tokyo", "unknown_layout"):
+    for case in ("plus2017_tokyo", "japanwire_own_story", "japanwire_partner_animate", "unknown_layout"):
         assert len(page_of(case).items()) == 1
 
 
@@ -321,18 +323,6 @@ def test_garbled_pages_do_not_raise(html, url):
     items = page.items()
     assert items[0].url == url and items[0].source == "kyodo"
     assert all(not a.name.upper().startswith("KYODO") for a in items[0].authors)
-
-
-def test_new_layout_digest_with_hr_separators_and_h3_headlines():
-    page = page_of("new2025_digest_hr")
-    assert type(page) is Kyodo2025
-    digest, *briefs = page.items()
-    assert [b.dateline for b in briefs] == ["TOKYO", "OSAKA", "SEOUL", "TOKYO", "SAPPORO"]
-    assert briefs[2].headline == "S. Korea, Japan to resume shuttle diplomacy talks"
-    assert briefs[1].body.endswith("remaining pavilions are dismantled.") and briefs[1].body.count("\n\n") == 1
-    assert [b.item_id for b in briefs] == [f"kyodo:80230-{n}" for n in range(1, 6)]
-    assert all(b.parent_url == "https://english.kyodonews.net/articles/-/80230" for b in briefs)
-    assert "==Kyodo" not in briefs[-1].body
 
 
 def test_visible_date_is_the_last_resort_for_the_published_date():

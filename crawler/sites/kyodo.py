@@ -1,17 +1,20 @@
 """Kyodo News English (english.kyodonews.net): pure page parsers.
 
-No real Kyodo HTML has ever been seen by this project (see ../shared/sites.md section 3), so
-every site selector here is a hypothesis. The pages are read in three layers: structured data
-(JSON-LD, OpenGraph/meta) first, the site selectors of a layout variant second, the generic
-fallback of :class:`crawler.sites.base.ArticlePage` third. What is Kyodo's and not the
-layout's (the credit line, datelines, the ``==Kyodo`` end mark, caption credits, digests) is
-plain text handling in the functions below and in :class:`KyodoMixin`, so it also works on a
-layout nobody has seen.
+Two site generations (see docs/kyodo.md and ../shared/sites.md section 3): the "Kyodo News+" CMS
+(2017 to mid-2025) and the relaunched site "Japan Wire by Kyodo News" (2025 onward, ISM CMS),
+whose article and homepage markup is known from real pages. Pages are read in three layers:
+structured data (JSON-LD, OpenGraph/meta) first, the site selectors of a layout variant second,
+the generic fallback of :class:`crawler.sites.base.ArticlePage` third. What is Kyodo's and not
+the layout's (the credit line, datelines, the ``==Kyodo`` end mark, caption credits, digests)
+is plain text handling in the functions below and in :class:`KyodoMixin`, so it also works on
+a layout nobody has seen.
 
 Variants, most specific first (``PAGE_CLASSES``):
 
+* :class:`KyodoJapanWire` the relaunched site, ``/articles/-/<number>`` (``h1.article-ttl``,
+  ``div.article-body__inner``); Kyodo's own stories and its partners' copies (Yonhap, Reuters,
+  AP, Animate Times), login-walled pages, digests
 * :class:`KyodoPlus2017`  the "Kyodo News+" CMS (2017 to mid-2025), ``/news/YYYY/MM/<12 hex>-<slug>.html``
-* :class:`Kyodo2025`      the relaunched site, ``/articles/-/<number>`` (markup designed by us)
 * :class:`KyodoGeneric`   any other Kyodo page: JSON-LD/meta/generic body plus the Kyodo text rules
 
 Decisions (also in docs/kyodo.md):
@@ -21,7 +24,10 @@ Decisions (also in docs/kyodo.md):
 * The ``==Kyodo`` end mark and the credit line are not body text.
 * A digest's entries become ``brief`` items: ``item_id`` ``kyodo:<digest id>-<n>`` (n from 1 in
   page order), ``url``/``canonical_url`` the digest's with ``#brief-<n>``, ``parent_url`` the
-  digest's canonical URL, ``story_id`` null (dedupe assigns it).
+  digest's canonical URL; ``story_id`` ``kyodo:<id>`` of the full story when the entry's
+  headline links to it, else null (dedupe assigns it).
+* A partner's copy (the header's agency link is not Kyodo's) is a republication: ``publisher``
+  Kyodo News, ``original_publisher`` the partner's canonical name, no ``story_id`` of its own.
 """
 from __future__ import annotations
 
@@ -32,11 +38,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from parsel import Selector
 
-from crawler.extract import generic
+from crawler import attribution as attr
+from crawler.dates import parse_date
+from crawler.extract import generic, walls
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -68,6 +76,35 @@ def site_id_from_url(url: str | None) -> str | None:
         if m:
             return m.group("id")
     return None
+
+
+_HREF_JUNK_RE = re.compile(r"[\t\n\r]")
+_PARTNER_PATH_RE = re.compile(r"/list/partners/(?P<slug>[^/?#]+)")
+
+
+def clean_href(href: str | None) -> str | None:
+    """An href as a browser reads it: surrounding whitespace dropped, and tabs and newlines
+    removed wherever they are (the relaunched site prints ``/list/news/<TAB>asian-games``)."""
+    if href is None:
+        return None
+    href = _HREF_JUNK_RE.sub("", href).strip(" \x00\x0b\x0c\u00a0")
+    return href or None
+
+
+def article_url(href: str | None, base_url: str | None = None) -> str | None:
+    """The Kyodo article URL an href points to (cleaned, absolute, no query or fragment; the scheme
+    as given: the site redirects http to https), else None."""
+    href = clean_href(href)
+    if not href or href.startswith(("javascript:", "mailto:", "#")):
+        return None
+    url = urljoin(base_url or "https://english.kyodonews.net/", href).split("#", 1)[0].split("?", 1)[0]
+    return url if ARTICLE_URL_RE.match(url) else None
+
+
+def partner_slug(href: str | None) -> str | None:
+    """``/list/partners/yonhap`` -> ``yonhap``."""
+    m = _PARTNER_PATH_RE.search(clean_href(href) or "")
+    return m.group("slug").lower() if m else None
 
 
 # ------------------------------------------------------------------------------ text rules
@@ -120,7 +157,7 @@ NOT_A_PERSON_RE = re.compile(
 )
 #: caption credits: "(Kyodo)", "(Photo courtesy of X)", "(Getty/Kyodo)", "(Pool photo)"
 _CAPTION_CREDIT_RE = re.compile(r"\s*\((?P<credit>[^()]{1,100})\)\s*$")
-_CREDIT_WORDS_RE = re.compile(r"kyodo|courtesy|photo|getty|reuters|\bap\b|afp|xinhua|yonhap|pool|jiji|©", re.I)
+_CREDIT_WORDS_RE = re.compile(r"kyodo|courtesy|photo|getty|reuters|\bap\b|afp|xinhua|yonhap|pool|jiji|©|copyright", re.I)
 COPYRIGHT_RE = re.compile(r"(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?Kyodo News[^\n]{0,80}", re.I)
 
 
@@ -211,23 +248,42 @@ def strip_end_mark(text: str | None) -> str | None:
     return END_MARK_RE.sub("", text).rstrip()
 
 
-def split_caption_credit(caption: str | None) -> tuple[str | None, str | None]:
-    """``"Ships at port. (Kyodo) ==Kyodo"`` → ``("Ships at port.", "Kyodo")``.
+#: usage terms printed among a caption's credits: not a credit (they go to the image's ``license``)
+_USAGE_TERMS_RE = re.compile(r"\b(?:not\s+for\s+(?:sale|resale)|no\s+(?:sales?|resale|archiv\w*)|editorial\s+use|mandatory\s+credit)\b", re.I)
 
-    Trailing parentheses that read as credits are taken (several are joined with "; " in page
-    order, e.g. "Photo courtesy of Naha city; Kyodo"); other trailing parentheses stay.
+
+def split_caption_terms(caption: str | None) -> tuple[str | None, str | None, str | None]:
+    """``"Ship. (Photo not for sale)(Kyodo) ==Kyodo"`` -> ``("Ship.", "Kyodo", "Photo not for sale")``.
+
+    Trailing parentheses that read as credits are taken, several joined with "; " in page order
+    (``(Courtesy of X)(Kyodo)`` -> "Courtesy of X; Kyodo"); usage terms among them ("Photo not
+    for sale") are no credit and come third; other trailing parentheses stay in the caption.
     """
     text = strip_end_mark(clean(caption))
     if not text:
-        return None, None
+        return None, None, None
     credits: list[str] = []
+    terms: list[str] = []
     while True:
         m = _CAPTION_CREDIT_RE.search(text)
-        if not m or not _CREDIT_WORDS_RE.search(m.group("credit")):
+        if not m:
             break
-        credits.insert(0, clean(m.group("credit")))
+        inner = clean(m.group("credit")) or ""
+        if _USAGE_TERMS_RE.search(inner):
+            terms.insert(0, inner)
+        elif _CREDIT_WORDS_RE.search(inner) or attr.lookup_agency(inner):
+            credits.insert(0, inner)
+        else:
+            break
         text = text[: m.start()].rstrip()
-    return (clean(text), "; ".join(credits) if credits else None)
+    return clean(text), "; ".join(credits) or None, "; ".join(terms) or None
+
+
+def split_caption_credit(caption: str | None) -> tuple[str | None, str | None]:
+    """``"Ships at port. (Kyodo) ==Kyodo"`` -> ``("Ships at port.", "Kyodo")`` (usage terms dropped
+    from both; :func:`split_caption_terms` returns them)."""
+    text, credit, _ = split_caption_terms(caption)
+    return text, credit
 
 
 PLACEHOLDER_IMG_RE = re.compile(r"(?:loading|blank|spacer|dummy|noimage)[^/]*\.(?:gif|png|svg)$", re.I)
@@ -337,6 +393,54 @@ def split_digest(blocks: list[str]) -> tuple[list[str], list[Brief]]:
 
 # ------------------------------------------------------------------------------ markup helpers
 
+_NO_TEXT_TAGS = {"script", "style", "noscript", "template", "svg"}
+#: elements that end a run of inline text (their edges read as a space)
+_BREAK_TAGS = {
+    "p", "div", "section", "article", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
+    "h5", "h6", "blockquote", "figure", "figcaption", "table", "thead", "tbody", "tr", "td", "th",
+    "header", "footer", "aside", "nav", "pre", "hr", "br", "address", "main", "form",
+}
+
+
+def _tag(el) -> str:
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def inline_text(el) -> str | None:
+    """Collapsed text of an lxml element as a reader sees it: inline tags joined with no space
+    added (``Die <b>E</b>uphorie`` -> "Die Euphorie"), ``<br>`` and block edges as a space,
+    scripts, styles and comments left out."""
+    if el is None or _tag(el) in _NO_TEXT_TAGS:
+        return None
+    parts = [el.text or ""]
+    stack = [(el, iter(el))]
+    while stack:  # a loop, not recursion: pages nest deep
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:  # node is done: its edge, then its tail
+                if _tag(node) in _BREAK_TAGS:
+                    parts.append(" ")
+                parts.append(node.tail or "")
+            continue
+        tag = _tag(child)
+        if not tag or tag in _NO_TEXT_TAGS:  # a comment, a script: only its tail is text
+            parts.append(child.tail or "")
+            continue
+        if tag in _BREAK_TAGS:
+            parts.append(" ")
+        parts.append(child.text or "")
+        stack.append((child, iter(child)))
+    return clean("".join(parts))
+
+
+def node_text(node) -> str | None:
+    """:func:`inline_text` of a parsel Selector (or lxml element)."""
+    if node is None:
+        return None
+    return inline_text(getattr(node, "root", node))
+
 _SKIP_TAGS = {"script", "style", "noscript", "figure", "figcaption", "aside", "nav", "form", "button",
               "iframe", "footer", "header", "template", "svg", "ul", "ol"}
 _SKIP_CLASS_RE = re.compile(
@@ -358,6 +462,8 @@ def _skipped(node, container) -> bool:
         label = f"{cur.get('class', '')} {cur.get('id', '')}"
         if label.strip() and _SKIP_CLASS_RE.search(label):
             return True
+        if walls.wall_strength(cur):  # a sign-up/log-in box: never body text
+            return True
         cur = cur.getparent()
     return False
 
@@ -376,7 +482,7 @@ def container_blocks(container) -> list[str]:
         if node.root.tag == "hr":
             out.append(SEP)
             continue
-        text = clean(" ".join(node.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
+        text = inline_text(node.root)
         if text:
             out.append(SEP if SEPARATOR_RE.match(text) else text)
     if not out:
@@ -403,7 +509,7 @@ def best_container(sel: Selector):
     scores: dict[Any, float] = {}
     nodes: dict[Any, Any] = {}
     for p in sel.xpath("//body//p"):
-        length = len(clean(" ".join(p.xpath(".//text()").getall())) or "")
+        length = len(node_text(p) or "")
         if not length:
             continue
         for weight, axis in ((1.0, ".."), (0.5, "../..")):
@@ -453,7 +559,7 @@ class KyodoMixin(ArticlePage):
         for css in self.credit_css:
             for node in self.sel.css(css):
                 text = clean("".join(node.xpath(".//text()").getall()))
-                cats = [clean(" ".join(a.xpath(".//text()").getall())) for a in node.css("a")]
+                cats = [node_text(a) for a in node.css("a")]
                 line = parse_credit_line(text, [c for c in cats if c])
                 if line:
                     return line
@@ -546,30 +652,42 @@ class KyodoMixin(ArticlePage):
         blocks = [b for b in self.blocks if b != SEP]
         if not blocks:
             return None
-        if not self.is_digest():
-            _, lead = split_dateline(blocks[0])
-            blocks = [lead, *blocks[1:]] if lead else blocks[1:]
+        # the dateline leaves the body (a digest's intro may have one too: "TOKYO - The following …")
+        _, lead = split_dateline(blocks[0])
+        blocks = [lead, *blocks[1:]] if lead else blocks[1:]
         return join_paragraphs(strip_end_mark(b) for b in blocks)
 
     def dateline(self) -> str | None:
-        if self.is_digest():
-            return None
         blocks = [b for b in self.blocks if b != SEP]
         return split_dateline(blocks[0])[0] if blocks else None
 
+    def body_truncated(self) -> bool | None:
+        """What the page says about a wall (``crawler.extract.walls``) around the body container."""
+        node = self.body_container()
+        return walls.body_truncated(self.sel.root, node.root if node is not None else None, self.ld)
+
     # ------------------------------------------------------------ people, sections
+    @staticmethod
+    def is_agency_name(name: str | None, url: str | None = None) -> bool:
+        """An agency or site given as an author (JSON-LD Person "KYODO NEWS" or "Yonhap" with a
+        ``/list/partners/`` URL, ``meta[name=author]`` "KYODO NEWS"): never a person."""
+        if not name:
+            return True
+        return bool(NOT_A_PERSON_RE.match(name) or name.upper().startswith("KYODO")
+                    or attr.lookup_agency(name) or (isinstance(url, str) and partner_slug(url)))
+
     def authors(self) -> list[Author]:
         out: list[Author] = []
         for a in ld_list(self.ld.get("author")):
             if isinstance(a, dict) and "Organization" in str(a.get("@type", "")):
                 continue
             name = ld_text(a)
-            if name and not NOT_A_PERSON_RE.match(name) and not name.startswith("KYODO"):
-                url = a.get("url") if isinstance(a, dict) else None
+            url = a.get("url") if isinstance(a, dict) else None
+            if name and not self.is_agency_name(name, url):
                 out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
         if not out:
             for name in self.metas("author"):
-                if not NOT_A_PERSON_RE.match(name) and not name.upper().startswith("KYODO"):
+                if not self.is_agency_name(name):
                     out.append(Author(name=name, name_raw=name))
         if not out:
             out = [Author(name=n, name_raw=n) for n in byline_names(self.byline())]
@@ -643,7 +761,7 @@ class KyodoMixin(ArticlePage):
         for node in self.sel.css("time, [class*=date], [class*=Date]")[:6]:
             if node.xpath("ancestor::nav | ancestor::footer | ancestor::aside | ancestor::li"):
                 continue
-            text = clean(" ".join(node.xpath(".//text()").getall()))
+            text = node_text(node)
             if text and len(text) <= 60 and VISIBLE_DATE_RE.search(text):
                 out.append(text)
         return out
@@ -665,8 +783,8 @@ class KyodoMixin(ArticlePage):
         if out:
             return out
         for img in super().images():
-            cap, credit = split_caption_credit(img.caption)
-            out.append(Image(url=img.url, caption=cap, credit=credit or img.credit, license=img.license))
+            cap, credit, terms = split_caption_terms(img.caption)
+            out.append(Image(url=img.url, caption=cap, credit=credit or img.credit, license=img.license or terms))
         return out
 
     # ------------------------------------------------------------ rights
@@ -714,21 +832,47 @@ class KyodoMixin(ArticlePage):
             return []
         parent = article.canonical_url or article.url
         did = self.site_id() or hashlib.sha256((parent or "").encode("utf-8")).hexdigest()[:16]
+        links = self.entry_links()
         out = []
         for n, b in enumerate(briefs, 1):
+            story_url = links.get(b.headline or "")
+            story = site_id_from_url(story_url)
             item = Article(
                 url=f"{article.url.split('#', 1)[0]}#brief-{n}",
                 canonical_url=f"{(parent or article.url).split('#', 1)[0]}#brief-{n}",
-                source=self.source, kind="brief", item_id=f"{self.source}:{did}-{n}", story_id=None,
+                source=self.source, kind="brief", item_id=f"{self.source}:{did}-{n}",
+                story_id=f"{self.story_prefix}:{story}" if story else None,
                 headline=b.headline, body=b.body, language=article.language, dateline=b.dateline,
                 publisher=article.publisher, original_publisher=article.original_publisher,
                 is_republication=False, date_published_raw=article.date_published_raw,
                 date_modified_raw=article.date_modified_raw, fetched_at=article.fetched_at,
                 copyright=article.copyright, parent_url=parent, section=None,
+                # a wall cuts the page at its end: only the last entry can be the cut one
+                body_truncated=False if article.body_truncated and n < len(briefs) else article.body_truncated,
             )
             item.hints = copy.deepcopy({k: v for k, v in article.hints.items() if k != "_record"})
             item.hints["brief_index"] = n
+            if story_url:
+                item.hints["story_url"] = story_url
             out.append(item)
+        return out
+
+
+    def entry_links(self) -> dict[str, str]:
+        """Digest entry headlines that link to their full story: headline text -> article URL
+        (a paragraph whose whole text is one link, e.g. ``<p><a><u><strong>…</strong></u></a></p>``)."""
+        node = self.body_container()
+        if node is None:
+            return {}
+        out: dict[str, str] = {}
+        for block in node.xpath(".//p[.//a] | .//h2[.//a] | .//h3[.//a] | .//h4[.//a]"):
+            links = block.xpath(".//a[@href]")
+            if len(links) != 1:
+                continue
+            text = node_text(block)
+            url = article_url(links[0].attrib.get("href"), self.url)
+            if text and url and text == node_text(links[0]):
+                out.setdefault(text, url)
         return out
 
 
@@ -773,56 +917,274 @@ class KyodoPlus2017(KyodoMixin):
                 continue
             seen.add(self.absolute(src))
             cap_text = first(
-                clean(" ".join(pic.css("figcaption ::text, p ::text, span.caption ::text, div.caption ::text").getall())),
+                clean(" ".join(t for t in (node_text(n) for n in pic.css("figcaption, p, span.caption, div.caption")) if t)),
                 clean(img[0].attrib.get("alt")),
             )
-            cap, credit = split_caption_credit(cap_text)
-            out.append(Image(url=self.absolute(src), caption=cap, credit=credit))
+            cap, credit, terms = split_caption_terms(cap_text)
+            out.append(Image(url=self.absolute(src), caption=cap, credit=credit, license=terms))
         return out
 
 
-class Kyodo2025(KyodoMixin):
-    """The relaunched site (2025): ``/articles/-/<number>``, server-rendered.
+#: body children that are never text: ad slots, share bars, embeds, related boxes
+_JW_SKIP_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:g-ad|ad|ads|advert|gpt|banner|sns|share|social|related|recommend|newsletter|"
+    r"podcast-container|noprovide|embed|widget|outbrain|taboola)(?:$|[\s_-])|div-gpt-ad",
+    re.I,
+)
+_JW_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "iframe", "figure", "figcaption",
+                 "form", "button", "select", "textarea", "aside", "nav", "header", "footer", "video",
+                 "audio", "object", "picture", "img"}
+#: elements whose text is one body block
+_JW_BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "tr", "dt", "dd", "div", "section"}
 
-    Its markup is unknown: this variant reads the markup we designed for it (BEM classes
-    ``article__ttl``, ``article__body``, ``article__category``, ``article__mainimg``) after
-    JSON-LD and meta, and falls back to the generic body. Written for fixtures/kyodo/
-    new2025_tokyo and new2025_leganes.
+
+def _jw_skipped(el) -> bool:
+    tag = _tag(el)
+    if not tag or tag in _JW_SKIP_TAGS:
+        return True
+    label = f"{el.get('class', '')} {el.get('id', '')}".strip()
+    if label and _JW_SKIP_CLASS_RE.search(label):
+        return True
+    return bool(walls.wall_strength(el))
+
+
+def flow_blocks(container) -> list[str]:
+    """Text blocks of a body element in page order: each paragraph, sub-head, quote or list item
+    is one block; loose text between them (``text<br><br>text``) makes blocks too; ``<hr>`` and
+    dash lines are ``SEP``. Figures, captions, embeds, ads, share bars, related boxes and wall
+    boxes are skipped."""
+    blocks: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        text = clean("".join(run))
+        run.clear()
+        if text:
+            blocks.append(SEP if SEPARATOR_RE.match(text) else text)
+
+    run.append(container.text or "")
+    stack = [(container, iter(container))]
+    last_br = False
+    while stack:  # a loop, not recursion: pages nest deep
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:
+                if _tag(node) in _JW_BLOCK_TAGS:
+                    flush()
+                elif _tag(node) in _BREAK_TAGS:
+                    run.append(" ")
+                run.append(node.tail or "")
+            continue
+        tag = _tag(child)
+        if _jw_skipped(child):
+            if tag in _JW_BLOCK_TAGS or tag in ("figure", "iframe", "form", "aside"):
+                flush()  # a box between paragraphs ends the text before it
+            run.append(child.tail or "")
+            continue
+        if tag == "hr":
+            flush()
+            blocks.append(SEP)
+            run.append(child.tail or "")
+            continue
+        if tag == "br":
+            if last_br:
+                flush()  # <br><br>: a paragraph break in loose text
+            else:
+                run.append(" ")
+            last_br = not (child.tail or "").strip()  # text after it: the next <br> is a line break
+            run.append(child.tail or "")
+            continue
+        last_br = False
+        if tag in _JW_BLOCK_TAGS:
+            flush()
+        elif tag in _BREAK_TAGS:
+            run.append(" ")
+        run.append(child.text or "")
+        stack.append((child, iter(child)))
+    flush()
+    return blocks
+
+
+def _img_src(img) -> str | None:
+    """An image's URL: ``data-src``/``src``, else the first ``srcset`` candidate; None when empty."""
+    for attr_name in ("data-src", "data-original", "src"):
+        src = clean_href(img.attrib.get(attr_name))
+        if src and not src.startswith("data:") and not PLACEHOLDER_IMG_RE.search(src):
+            return src
+    srcset = clean(img.attrib.get("srcset") or img.attrib.get("data-srcset"))
+    if srcset:
+        return srcset.split(",")[0].split()[0] or None
+    return None
+
+
+class KyodoJapanWire(KyodoMixin):
+    """The relaunched site "Japan Wire by Kyodo News" (2025 onward, ISM CMS): ``/articles/-/<number>``.
+
+    Built from real pages (../shared/realpages/kyodo_2026_*, described in its README.md):
+
+    * headline ``h1.article-ttl`` (after JSON-LD); agency line ``a.article-header-info__link``
+      (``/list/partners/<agency>``) with an optional ``span.article-header-info__author`` byline;
+      ``time.article-header-info__time[datetime]`` without a zone (JST), a fallback to JSON-LD;
+    * categories ``a.article-header-cate__link``: "All", then the section, then topics;
+    * images: the lead ``figure.article-header-img-main`` or the carousel slides
+      (``.article-header-img__item``; the thumbnail strip is skipped), in-body
+      ``figure.image-area``; captions end with their credits (``(Photo not for sale)(Kyodo)``);
+    * body ``div.article-body__inner`` (Kyodo's own stories put all but the first paragraph in
+      ``div.paywalled-content``); not body: "Related coverage", the Popular and "More from" lists,
+      ad slots, the date/agency footer, and a login wall's sign-up box;
+    * a partner's copy (Yonhap, Reuters, AP, Animate Times) names the partner in the agency line.
     """
 
-    variant = "Kyodo2025"
-    body_css = ("div.article__body", "div.article-body", "[itemprop=articleBody]")
-    credit_css = (".article__credit", "p.credit", ".credit")
+    variant = "KyodoJapanWire"
+    body_css = ("div.article-body__inner", "div.article-body")
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
-        return bool(sel.css("div.article__body, h1.article__ttl"))
+        return bool(sel.css("h1.article-ttl, div.article-body__inner, div.article-header-info"))
 
+    # ------------------------------------------------------------ header
     def site_headline(self) -> str | None:
-        return self.css_text("h1.article__ttl")
+        return first(*(node_text(n) for n in self.sel.css("h1.article-ttl")))
+
+    def credit_line(self) -> CreditLine | None:
+        return None  # the relaunched site prints no "KYODO NEWS - 2 hours ago - 15:00 | …" line
+
+    def agency_link(self):
+        """The header's agency link (the footer's when the header has none)."""
+        for css in ("a.article-header-info__link", "a.article-footer-info__link"):
+            for node in self.sel.css(css):
+                if node_text(node):
+                    return node
+        return None
+
+    def agency_name(self) -> str | None:
+        """Who the story is from, as printed: "KYODO NEWS", "Yonhap", "AP News", "Animate Times"."""
+        node = self.agency_link()
+        if node is not None:
+            return node_text(node)
+        for a in ld_list(self.ld.get("author")):
+            if isinstance(a, dict) and partner_slug(a.get("url") if isinstance(a.get("url"), str) else None):
+                return ld_text(a)
+        return clean(self.sel.css("img.article-header-info__img::attr(alt)").get())
+
+    def is_own_story(self) -> bool:
+        name = self.agency_name()
+        if not name:
+            return True  # no agency named: the site's own
+        node = self.agency_link()
+        slug = partner_slug(node.attrib.get("href")) if node is not None else None
+        return attr.canonical_agency(name) == PUBLISHER or (slug or "").replace("-", "_") == "kyodo_news"
+
+    def original_publisher(self) -> str | None:
+        if self.is_own_story():
+            return PUBLISHER
+        name = self.agency_name()
+        return attr.canonical_agency(name) or name
+
+    def is_republication(self) -> bool:
+        return not self.is_own_story()
+
+    def byline(self) -> str | None:
+        """``span.article-header-info__author`` as printed ("By Shim Sun-ah,")."""
+        return first(*(node_text(n) for n in self.sel.css(".article-header-info__author")))
+
+    def authors(self) -> list[Author]:
+        """People of the byline; JSON-LD authors that are agencies (Person "KYODO NEWS",
+        "Yonhap", …) are never people."""
+        byline = self.byline()
+        if byline:
+            people, _ = attr.split_byline(byline)
+            if people:
+                return [Author(name=n, name_raw=byline) for n in people]
+        return [a for a in super().authors() if a.name != self.agency_name()]
+
+    def categories(self) -> list[str]:
+        return [c for c in (node_text(n) for n in self.sel.css("a.article-header-cate__link")) if c]
 
     def site_categories(self) -> list[str]:
-        return self.css_texts(".article__category a")
+        return self.categories()
+
+    def section(self) -> str | None:
+        """The first category after "All"."""
+        return first(*[c for c in self.categories() if c.lower() != "all"]) or super().section()
 
     def tags(self) -> list[str]:
-        """JSON-LD keywords / article:tag first, then the tag list, then the categories."""
-        tags = ArticlePage.tags(self)
-        return tags or self.css_texts(".article__tags a") or super().tags()
+        """The categories without "All" (the section first)."""
+        return [c for c in self.categories() if c.lower() != "all"] or super().tags()
+
+    # ------------------------------------------------------------ dates
+    def header_times(self) -> list[str]:
+        """The header's (then the footer's) time: ``datetime`` attribute first, then the text."""
+        out: list[str] = []
+        for css in ("time.article-header-info__time", "time.article-footer-info__time"):
+            for node in self.sel.css(css):
+                out += [c for c in (clean(node.attrib.get("datetime")), node_text(node)) if c]
+        return list(dict.fromkeys(out))
+
+    def date_published_raw(self) -> str | None:
+        return first(ld_text(self.ld.get("datePublished")), *self.header_times()) or super().date_published_raw()
 
     def date_published_candidates(self) -> list[str]:
-        cands = super().date_published_candidates()
-        cands += [self.sel.css("time.article__date::attr(datetime)").get(), self.css_text("time.article__date")]
+        # not the page's other visible dates: the Popular and "More from" lists carry their own
+        cands = [ld_text(self.ld.get("datePublished")), *self.header_times(), *ArticlePage.date_published_candidates(self)]
         return list(dict.fromkeys(c for c in cands if c))
 
+    # ------------------------------------------------------------ body
+    def raw_blocks(self) -> list[str]:
+        node = self.body_container()
+        if node is not None:
+            blocks = flow_blocks(node.root)
+            if blocks:
+                return blocks
+        return super().raw_blocks()
+
+    def body_truncated(self) -> bool | None:
+        """True behind a login wall (a sign-up box where the text stops, or the JSON-LD gated
+        part missing); otherwise False when the body element is there: the layout is known."""
+        found = super().body_truncated()
+        if found is None and self.body_container() is not None:
+            return False
+        return found
+
+    # ------------------------------------------------------------ images
+    def figures(self) -> list:
+        """Lead image or carousel slides, then the body's figures (thumbnail strips skipped)."""
+        return self.sel.xpath(
+            "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-header-img ')]//figure"
+            " | //*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]//figure"
+        )
+
     def site_images(self) -> list[Image]:
-        out = []
-        for fig in self.sel.css("figure.article__mainimg, div.article__body figure"):
-            src = first(fig.css("img::attr(data-src)").get(), fig.css("img::attr(src)").get())
-            if not src:
+        out: list[Image] = []
+        seen: set[str] = set()
+        for fig in self.figures():
+            if "thumb" in (fig.attrib.get("class") or ""):
                 continue
-            cap, credit = split_caption_credit(clean(" ".join(fig.css("figcaption ::text").getall())))
-            out.append(Image(url=self.absolute(src), caption=cap, credit=credit))
+            img = fig.css("img")
+            src = _img_src(img[0]) if img else None
+            url = self.absolute(src) if src else None
+            # one picture in two sizes (``635m`` lead, ``635mw`` body) is one image
+            key = urlparse(url).path.rsplit("/", 1)[-1] if url else None
+            if not url or key in seen:
+                continue
+            seen.add(key)
+            cap, credit, terms = split_caption_terms(first(*(node_text(c) for c in fig.css("figcaption"))))
+            out.append(Image(url=url, caption=cap, credit=credit, license=terms))
         return out
+
+    # ------------------------------------------------------------ rights, hints
+    def copyright(self) -> str | None:
+        """The footer's "© Kyodo News." is the site's: a partner's copy gets none."""
+        return super().copyright() if self.is_own_story() else None
+
+    def hints(self) -> dict[str, Any]:
+        h = super().hints()
+        agency = self.agency_name()
+        if agency:
+            h["credit"] = agency
+        return h
 
 
 class KyodoGeneric(KyodoMixin):
@@ -844,9 +1206,65 @@ class KyodoGeneric(KyodoMixin):
             if not url or url in seen:
                 continue
             seen.add(url)
-            cap, credit = split_caption_credit(clean(" ".join(fig.css("figcaption ::text").getall())))
-            out.append(Image(url=url, caption=cap, credit=credit))
+            cap, credit, terms = split_caption_terms(first(*(node_text(c) for c in fig.css("figcaption"))))
+            out.append(Image(url=url, caption=cap, credit=credit, license=terms))
         return out
 
 
-PAGE_CLASSES: list[type[ArticlePage]] = [KyodoPlus2017, Kyodo2025, KyodoGeneric]
+PAGE_CLASSES: list[type[ArticlePage]] = [KyodoJapanWire, KyodoPlus2017, KyodoGeneric]
+
+
+# ------------------------------------------------------------------------------ listings
+
+#: homepage and list blocks of the relaunched site, most prominent first (page order within each)
+LISTING_BLOCKS = (
+    "article.top-news-main", "article.top-news-sub__item", "div.m-category-box", "article.m-article-item",
+)
+
+
+@dataclass
+class ListingEntry:
+    url: str
+    date_raw: str | None = None  # the date printed beside the link: ``datetime``, else the text
+
+
+def _entry_date(a) -> str | None:
+    """The date beside a listing link: the ``time`` of its nearest block (``article``, ``li``),
+    ``datetime`` first (``2026-09-27T21:12``, zone-less JST), else its text ("11 hours ago",
+    ``Sep 26,2026``)."""
+    for block in a.xpath("ancestor::*[self::article or self::li][1]"):
+        for t in block.css("time"):
+            return first(clean(t.attrib.get("datetime")), node_text(t))
+    return None
+
+
+def listing_entries(sel: Selector, base_url: str) -> list[ListingEntry]:
+    """Article links of a Kyodo listing page (homepage, ``/list/news/<section>``,
+    ``/list/partners/<agency>``) with the date beside each: the site's blocks first, in page
+    order, then every other article-shaped link of the page. Hrefs are cleaned as a browser does
+    (whitespace and tabs dropped); queries and fragments are dropped; each URL once."""
+    seen: dict[str, ListingEntry] = {}
+    nodes = [a for css in LISTING_BLOCKS for a in sel.css(f"{css} a[href]")]
+    nodes += [a for a in sel.xpath("//a[@href]")]
+    for a in nodes:
+        url = article_url(a.attrib.get("href"), base_url)
+        if not url:
+            continue
+        entry = seen.get(url)
+        if entry is None:
+            seen[url] = entry = ListingEntry(url)
+        if entry.date_raw is None:
+            entry.date_raw = _entry_date(a)
+    return list(seen.values())
+
+
+def listing_day(entry: ListingEntry, fetched_at: str | None) -> str | None:
+    """``YYYY-MM-DD`` (JST) of a listing entry's date, read like any Kyodo date (relative ages
+    from the fetch time, yearless dates to the nearest year), else None."""
+    if not entry.date_raw:
+        return None
+    try:
+        value = parse_date(entry.date_raw, site="kyodo", fetched_at=fetched_at)
+    except Exception:  # noqa: BLE001 - an unreadable date never loses the link
+        return None
+    return value[:10] if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value) else None

@@ -1,9 +1,12 @@
 """Kyodo News English (english.kyodonews.net): ``scrapy crawl kyodo``.
 
-Discovery: the homepage of the relaunched site (links ``/articles/-/<n>``, ``.top-news-main__ttl``)
-and the "Kyodo News+" latest-news listing (``div.sec-latest > ul > li a``). Kyodo's RSS feeds
-are gone (404), so none is crawled by default; a feed given with ``-a url=`` is still read by
-the base spider. Page parsing lives in :mod:`crawler.sites.kyodo`.
+Default discovery reads what the relaunched site ("Japan Wire by Kyodo News") serves: the
+homepage blocks, the RSS feed the pages link to (``/list/feed/rss4kyodonews-fzone``), the latest
+and section lists (``/list/news``, ``/list/news/<section>``) and the partner lists
+(``/list/partners/<agency>``). Listing links are cleaned as a browser cleans them (the site
+prints hrefs with stray whitespace and a literal TAB); with ``-a since=`` a listing link whose
+printed date ("11 hours ago", ``Sep 26,2026``, the ``time`` beside it) is older is skipped and
+counted. Page parsing lives in :mod:`crawler.sites.kyodo`.
 """
 from __future__ import annotations
 
@@ -11,44 +14,55 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
-from crawler.sites.kyodo import ARTICLE_URL_RE, PAGE_CLASSES
-from crawler.spiders.base import NewsSpider
+from crawler.sites.kyodo import ARTICLE_URL_RE, PAGE_CLASSES, article_url, clean_href, listing_day, listing_entries
+from crawler.spiders.base import NewsSpider, page_selector
 
-#: listing selectors, most specific first (old site, new site); any article link as fallback
-LISTING_CSS = (
-    "div.sec-latest > ul > li a::attr(href)",
-    ".top-news-main__ttl a::attr(href)",
-    "a.top-news-main__ttl::attr(href)",
-    ".top-news-main__ttl::attr(href)",
-)
+BASE = "https://english.kyodonews.net"
+#: the sections of the homepage's category boxes and the partners of its Partners block
+SECTIONS = ("japan", "world", "sports", "feature", "arts", "travel-tourism")
+PARTNERS = ("yonhap", "reuters", "apnews", "animate")
 
 
 class KyodoSpider(NewsSpider):
     name = "kyodo"
     allowed_domains = ["english.kyodonews.net"]
     default_start_urls = [
-        "https://english.kyodonews.net/",       # relaunched site (2025-): homepage blocks
-        "https://english.kyodonews.net/news/",  # Kyodo News+ latest-news listing
+        f"{BASE}/",
+        f"{BASE}/list/feed/rss4kyodonews-fzone",
+        f"{BASE}/list/news",
+        *(f"{BASE}/list/news/{s}" for s in SECTIONS),
+        *(f"{BASE}/list/partners/{p}" for p in PARTNERS),
     ]
     article_url_re = ARTICLE_URL_RE
     page_classes = PAGE_CLASSES
 
+    def seed_url(self, url: str) -> str:
+        return clean_href(url) or url
+
+    def is_article_url(self, url: str) -> bool:
+        return article_url(url) is not None
+
+    def looks_like_article(self, response: TextResponse) -> bool:
+        """Not ``og:type``: the homepage says "article" too. An article has NewsArticle JSON-LD
+        or the relaunched site's article header and body."""
+        sel = page_selector(response)
+        if sel.xpath('//script[@type="application/ld+json"][contains(., "NewsArticle")]'):
+            return True
+        return bool(sel.css("h1.article-ttl") and sel.css("div.article-body__inner, div.article-body"))
+
     def listing_links(self, response: TextResponse) -> Iterable[str]:
-        """Site selectors first (they keep the page's order), then every article-shaped link."""
-        seen: set[str] = set()
-        for css in LISTING_CSS:
-            for href in response.css(css).getall():
-                url = clean_article_url(response.urljoin(href.strip()))
-                if self.is_article_url(url) and url not in seen:
-                    seen.add(url)
-                    yield url
-        for url in super().listing_links(response):
-            url = clean_article_url(url)
-            if url not in seen:
-                seen.add(url)
-                yield url
+        """The site's blocks first (they keep the page's order), then every article-shaped link;
+        with ``since``, links dated before it are skipped."""
+        fetched_at = response.meta.get("fetched_at")
+        for entry in listing_entries(page_selector(response), response.url):
+            if self.since:
+                day = listing_day(entry, fetched_at)
+                if day and day < self.since:
+                    self.crawler.stats.inc_value("discovery/listing_older_than_since")
+                    continue
+            yield entry.url
 
-
-def clean_article_url(url: str) -> str:
-    """Kyodo article URLs carry no meaningful query: drop tracking parameters and fragments."""
-    return url.split("#", 1)[0].split("?", 1)[0]
+    def follow_article(self, response, url, lastmod=None, **cb_kwargs):
+        """Feed and listing links cleaned the same way (whitespace, tabs, queries, fragments)."""
+        return super().follow_article(response, article_url(url, response.url) or clean_href(url) or url,
+                                      lastmod=lastmod, **cb_kwargs)

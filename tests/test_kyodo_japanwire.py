@@ -307,3 +307,17 @@ def test_real_relaunched_pages(name, url):
     art = page.article()
     assert not page.errors and art.section and art.tags and art.images and art.images[0].credit
     assert art.body_truncated is False and "Related coverage" not in art.body and "Popular" not in art.body
+
+
+@pytest.mark.parametrize("prefix,place", [
+    ("WASHINGTON, Sept 26 (Reuters) - ", "WASHINGTON"),
+    ("SEOUL, Sept. 25 (Yonhap) -- ", "SEOUL"),
+    ("HANOI, Vietnam (AP) \u2014 ", "HANOI, Vietnam"),
+    ("NAGOYA - ", "NAGOYA"),
+    ("MAPPA (Photo) - ", None),  # brackets that name no agency: no wire dateline
+])
+def test_partner_wire_datelines(prefix, place):
+    art = article("japanwire_partner_yonhap", lambda html: html.replace(
+        "<p>SEOUL - Seoul will run subway trains", f"<p>{prefix}Seoul will run subway trains"))
+    assert art.dateline == place
+    assert art.body.startswith("Seoul will run" if place else prefix.strip())

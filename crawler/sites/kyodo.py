@@ -138,8 +138,15 @@ _PLACE = (
     rf"{_PLACE_WORD}(?:[ /]{_PLACE_WORD})*"          # TOKYO, NEW YORK, ST. PETERSBURG, SEOUL/TOKYO
     r"(?:,\s[A-Z][A-Za-z.'’\-]*(?:\s[A-Z][A-Za-z.'’\-]*)*)?"  # , Japan / , Spain / , South Korea
 )
-#: a dateline at the start of a paragraph: place, then " - "
-DATELINE_RE = re.compile(rf"^\s*(?P<place>{_PLACE})\s+[-–—]\s+(?P<rest>\S.*)$", re.S)
+#: a dateline at the start of a paragraph: place, then " - "; partners' wire style too: place,
+#: a date, the agency in brackets, then the dash ("WASHINGTON, Sept 26 (Reuters) - ",
+#: "SEOUL, Sept. 25 (Yonhap) -- ", "WUDANG, China (AP) — ")
+_WIRE_DATE = r"(?:,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})"
+DATELINE_RE = re.compile(
+    rf"^\s*(?P<place>{_PLACE})(?P<wire>{_WIRE_DATE}?\s*\((?P<agency>[A-Za-z][A-Za-z .&-]{{0,30}})\))?"
+    r"\s+(?:--|[-–—])\s+(?P<rest>\S.*)$",
+    re.S,
+)
 #: a dateline inside flattened text (a digest entry: headline, dateline, summary)
 DATELINE_IN_TEXT_RE = re.compile(rf"(?:^|(?<=\s))(?P<place>{_PLACE})\s+[-–—]\s+(?=\S)")
 END_MARK_RE = re.compile(r"\s*==\s*Kyodo\s*$", re.I)
@@ -234,6 +241,8 @@ def split_dateline(text: str | None) -> tuple[str | None, str | None]:
     m = DATELINE_RE.match(text)
     if not m:
         return None, text
+    if m.group("wire") and not attr.lookup_agency(m.group("agency")):
+        return None, text  # "(Photo) - …" is no wire dateline
     place = clean(m.group("place"))
     # one capital letter ("A - b") or a lone acronym-like token with no letters run is no place
     if not place or len(re.sub(r"[^A-Za-z]", "", place)) < 2:

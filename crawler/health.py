@@ -51,10 +51,10 @@ def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None
     if refused:
         failures.append(("robots_refused", f"robots.txt refused {refused} requests"))
     # Items the source gave: written, or known already (unchanged, skipped as known, copies
-    # dropped on purpose). Items dropped as invalid do not count.
+    # dropped on purpose), or older than ``-a since``. Items dropped as invalid do not count.
     seen = sum(int(stats.get(k, 0)) for k in (
         "item_scraped_count", "incremental/known_skipped", "dedupe/unchanged", "dedupe/dropped",
-        "dedupe/duplicate_in_run"))
+        "dedupe/duplicate_in_run", "since/skipped", "discovery/before_since"))
     if seen < min_items:
         dropped = int(stats.get("item_dropped_count", 0))
         failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items}"

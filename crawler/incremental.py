@@ -1,8 +1,10 @@
-"""Incremental runs: skip article links an earlier run already wrote.
+"""Incremental runs: skip article links and seeds an earlier run already wrote.
 
-A downloader middleware: a request the spider marked as an article link (``meta["article"]``,
-never a seed given with ``-a url=``) whose URL is in ``STATE_DIR/seen.sqlite`` is dropped before
-download (``incremental/known_skipped``), unless the feed/sitemap gives a newer ``lastmod``.
+A downloader middleware: a request the spider marked as an article link (``meta["article"]``)
+or as a seed given by the user (``-a url=``/``-a urls_file=``, ``meta["incremental"]``) whose
+URL is in ``STATE_DIR/seen.sqlite`` is dropped before download (``incremental/known_skipped``,
+as :class:`KnownPage`), unless its feed, sitemap or seed line gives a newer ``lastmod``.
+Default start URLs (feeds, home pages) are never checked: they are read every run.
 URLs are recorded when the JSONL writer reports the line on disk (``item_written``).
 Setting ``INCREMENTAL`` (default True); ``-s INCREMENTAL=False`` re-fetches everything (the
 dedupe state still writes only new or changed articles).
@@ -14,6 +16,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler import signals as our_signals
 from crawler.state import SeenStore
+
+
+class KnownPage(IgnoreRequest):
+    """A page an earlier run already wrote, skipped before download."""
 
 
 class IncrementalMiddleware:
@@ -35,12 +41,13 @@ class IncrementalMiddleware:
         return self.store
 
     def process_request(self, request, spider=None):
-        if not request.meta.get("article") or request.meta.get("seed"):
+        meta = request.meta
+        if not (meta.get("incremental") or (meta.get("article") and not meta.get("seed"))):
             return None
-        if self._store().should_fetch(request.url, request.meta.get("lastmod")):
+        if self._store().should_fetch(request.url, meta.get("lastmod")):
             return None
         self.crawler.stats.inc_value("incremental/known_skipped")
-        raise IgnoreRequest(f"already written in an earlier run: {request.url}")
+        raise KnownPage(f"already written in an earlier run: {request.url}")
 
     def item_written(self, item, record, spider=None):
         if record.get("kind") != "article":

@@ -8,7 +8,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # --- where things go -------------------------------------------------------
 OUTPUT_DIR = "output"          # JSONL: OUTPUT_DIR/<spider>/<UTC date>.jsonl
 STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
-INCREMENTAL = True             # skip article links an earlier run already wrote
+INCREMENTAL = True             # skip article links and seeds an earlier run already wrote
+MAX_LINKS_PER_PAGE = 500       # article links followed from one listing page (feeds and sitemaps: no cap)
 REDIS_URL = None               # set it (or the REDIS_URL environment variable) to crawl with many workers
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 WARC_DIR = None                # set it to archive every response in rotating .warc.gz files (crawler/warc/)
@@ -112,6 +113,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.attribution.AttributionPipeline": 300,
     "crawler.pipelines.dedupe.DedupePipeline": 500,
     "crawler.pipelines.dates.DatesPipeline": 400,
+    "crawler.pipelines.since.SincePipeline": 450,
     "crawler.pipelines.coverage.CoveragePipeline": 800,
     "crawler.pipelines.profile.ProfilePipeline": 810,
     "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,

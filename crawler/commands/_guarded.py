@@ -1,7 +1,9 @@
 """Shared by ``scrapy crawl`` and ``scrapy crawlall``: lock, run, report, exit code.
 
-Exit codes: 0 every spider healthy; 1 a spider failed a health rule (see crawler/health.py)
-or could not start; 75 another run holds the STATE_DIR lock.
+Exit codes: 0 every spider healthy (a run stopped by a CLOSESPIDER_* limit, Ctrl-C or a
+JOBDIR pause included: the report says how it ended); 1 a spider failed a health rule (see
+crawler/health.py) or could not start; 2 a bad ``-a`` argument (nothing was started); 75 another
+run holds the STATE_DIR lock.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import logging
 import os
 import sys
 
+from crawler.commands._arguments import EX_USAGE, arguments_problem, spider_kwargs
 from crawler.extensions.logcount import unattributed_errors
 from crawler.extensions.runreport import human_lines, write_report
 from crawler.lock import EX_TEMPFAIL, Locked, StateLock, command_line
@@ -26,6 +29,11 @@ def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subc
     def mask(text: str) -> str:
         return mask_secrets(text, secrets)
 
+    classes = {name: cmd.crawler_process.spider_loader.load(name) for name in names}
+    problem = arguments_problem(classes, spargs)
+    if problem:
+        print(mask(f"crawler: {problem}"), file=sys.stderr)
+        return EX_USAGE
     lock = StateLock(settings.get("STATE_DIR") or ".state", command_line(sys.argv, subcommand), mask)
     try:
         lock.acquire()
@@ -41,7 +49,7 @@ def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subc
         for name in names:
             crawler = cmd.crawler_process.create_crawler(name)
             crawlers.append(crawler)
-            cmd.crawler_process.crawl(crawler, **spargs)
+            cmd.crawler_process.crawl(crawler, **spider_kwargs(classes[name], spargs))
         cmd.crawler_process.start()
     finally:
         lock.release()

@@ -33,7 +33,28 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
-def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, str]], duration: float) -> dict:
+#: how a run ended (the report's ``ended``), by Scrapy's finish reason
+ENDED_FINISHED, ENDED_PAUSED, ENDED_INTERRUPTED, ENDED_LIMIT, ENDED_EARLY = (
+    "finished", "paused", "interrupted", "limit reached", "closed early")
+#: ends that are stops asked for, not failures: the run is judged on what it did up to then
+STOPS = (ENDED_PAUSED, ENDED_INTERRUPTED, ENDED_LIMIT)
+
+
+def how_it_ended(reason: str | None, jobdir: bool = False) -> str:
+    """``finished``; ``paused`` (Ctrl-C or SIGTERM with JOBDIR: the same command resumes);
+    ``interrupted`` (Ctrl-C or SIGTERM without JOBDIR); ``limit reached`` (a CLOSESPIDER_*
+    setting); ``closed early`` (anything else: an error)."""
+    if reason in (None, "", "finished"):
+        return ENDED_FINISHED
+    if reason == "shutdown":
+        return ENDED_PAUSED if jobdir else ENDED_INTERRUPTED
+    if reason.startswith("closespider_"):
+        return ENDED_LIMIT
+    return ENDED_EARLY
+
+
+def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, str]], duration: float,
+                 ended: str | None = None) -> dict:
     def prefixed(prefix: str) -> dict[str, int]:
         return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
@@ -50,6 +71,14 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
         "failed_rules": [{"rule": r, "message": m} for r, m in failures],
         "duration_s": round(duration, 3),
         "finish_reason": stats.get("finish_reason"),
+        "ended": ended or how_it_ended(stats.get("finish_reason")),
+        "discovery": {
+            "not_followed": int(stats.get("discovery/not_followed", 0)),
+            "before_since": int(stats.get("discovery/before_since", 0)) + int(stats.get("since/skipped", 0)),
+            "seeds_invalid": int(stats.get("seeds/invalid", 0)),
+            "seeds_known_skipped": int(stats.get("seeds/known_skipped", 0)),
+            "seeds_failed": int(stats.get("seeds/failed", 0)) + int(stats.get("seeds/ignored", 0)),
+        },
         "pages": int(stats.get("response_received_count", 0)),
         "responses": int(stats.get("downloader/response_count", 0)),
         "items": {
@@ -87,10 +116,22 @@ def human_lines(report: dict) -> list[str]:
     if walled:  # dropped before parsing: not in "pages", said here with their HTTP statuses
         statuses = ", ".join(f"HTTP {k} x{v}" for k, v in sorted((report.get("http_status") or {}).items()))
         pages += f" ({walled} more answered with a challenge; responses: {statuses})"
-    head = (f"{report['spider']}: {'OK' if report['ok'] else 'FAILED'} - {pages}, "
+    ended = report.get("ended")
+    state = ("OK" if report["ok"] else "FAILED") + (f" ({ended})" if ended and ended != ENDED_FINISHED else "")
+    head = (f"{report['spider']}: {state} - {pages}, "
             f"{i['written']} written ({i['articles']} articles, {i['briefs']} briefs), {i['unchanged']} unchanged, "
             f"{i['dropped']} dropped, {report['duration_s']:.1f}s")
-    return [head] + [f"  rule {f['rule']}: {f['message']}" for f in report["failed_rules"]]
+    lines = [head] + [f"  rule {f['rule']}: {f['message']}" for f in report["failed_rules"]]
+    d = report.get("discovery") or {}
+    if d.get("not_followed"):
+        lines.append(f"  {d['not_followed']} links not followed (over a limit; see the WARNING lines)")
+    if d.get("seeds_invalid"):
+        lines.append(f"  {d['seeds_invalid']} seed lines skipped as not URLs (see the WARNING lines)")
+    if ended == ENDED_PAUSED:
+        lines.append("  paused: the same command (same JOBDIR) resumes it")
+    elif ended == ENDED_INTERRUPTED:
+        lines.append("  interrupted: the same command goes on; what was written is not fetched again")
+    return lines
 
 
 def write_report(output_dir: str | os.PathLike, reports: list[dict], extra: dict | None = None) -> Path:
@@ -130,7 +171,11 @@ class RunReport:
         stats = dict(self.crawler.stats.get_stats())
         stats.setdefault("finish_reason", reason)
         failures = health.evaluate(spider.name, stats, self.floors, self.author_floors, self.min_items)
-        if reason not in ("finished",) and reason:
+        ended = how_it_ended(reason, jobdir=bool(self.crawler.settings.get("JOBDIR")))
+        if ended in (ENDED_PAUSED, ENDED_INTERRUPTED):
+            # stopped by hand: judged on what it did, not on how much (zero_items would be unfair)
+            failures = [f for f in failures if f[0] != "zero_items"]
+        elif ended == ENDED_EARLY:
             failures.append(("error", f"spider closed early: {reason}"))
         today, runs = None, []
         if self.drift:  # today's shape against this spider's own healthy runs
@@ -139,7 +184,7 @@ class RunReport:
                 logger.warning(problem, extra={"spider": spider})
             today = drift.run_entry(stats, ok=True, finished=datetime.now(timezone.utc).isoformat())
             failures += drift.judge(today, runs, min_articles=self.drift_min_articles, min_runs=self.drift_min_runs)
-        report = build_report(spider.name, stats, failures, time.monotonic() - self.started)
+        report = build_report(spider.name, stats, failures, time.monotonic() - self.started, ended=ended)
         if today is not None:
             today["ok"] = not failures
             report["profile"] = {k: v for k, v in today.items() if k not in ("finished", "ok", "coverage")}

@@ -10,7 +10,7 @@ Parsing lives in crawler/sites/conversation.py; this file is discovery glue only
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import scrapy
@@ -18,14 +18,28 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
-from crawler.extract.feeds import FeedEntry, parse_sitemap, sniff
+from crawler.extract.feeds import FeedEntry, sniff
 from crawler.items import Article
 from crawler.sites import conversation as tc
-from crawler.spiders.base import NewsSpider, page_selector
+from crawler.spiders.base import NewsSpider, SpiderArgumentError, page_selector
 
 #: English-language editions whose ``/<edition>/articles.atom`` feeds are the default seeds.
 #: Article URLs carry no edition, so an article in several editions is fetched once.
 EDITIONS = ("uk", "us", "au", "africa", "ca", "nz")
+#: every edition ``-a editions=`` accepts (those whose time zone and language we know)
+KNOWN_EDITIONS = tuple(tc.EDITION_TZ)
+
+
+def editions_problem(value) -> str | None:
+    """Why ``-a editions=VALUE`` is refused (None: every name is a known edition)."""
+    names = [e.strip().lower() for e in str(value).split(",") if e.strip()]
+    if not names:
+        return f"no edition named; editions takes a comma-separated list of {', '.join(KNOWN_EDITIONS)}"
+    unknown = [e for e in names if e not in KNOWN_EDITIONS]
+    if unknown:
+        return (f"unknown edition{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                f"editions takes a comma-separated list of {', '.join(KNOWN_EDITIONS)}")
+    return None
 
 
 class ConversationSpider(NewsSpider):
@@ -34,7 +48,14 @@ class ConversationSpider(NewsSpider):
     page_classes = tc.PAGE_CLASSES
     article_url_re = tc.ARTICLE_URL_RE
 
+    arguments = {**NewsSpider.arguments,
+                 "editions": f"comma-separated editions whose feeds are read: {', '.join(KNOWN_EDITIONS)}"}
+    argument_checks = {**NewsSpider.argument_checks, "editions": lambda v: editions_problem(v)}
+
     def __init__(self, *args, editions: str | None = None, **kwargs):
+        problem = self.arguments_problem({"editions": editions}) if editions is not None else None
+        if problem:
+            raise SpiderArgumentError(problem)
         super().__init__(*args, **kwargs)
         chosen = [e.strip().lower() for e in (editions or "").split(",") if e.strip()] or list(EDITIONS)
         self.default_start_urls = [f"{tc.SITE}/{e}/articles.atom" for e in chosen]
@@ -49,11 +70,9 @@ class ConversationSpider(NewsSpider):
         return spider
 
     # ------------------------------------------------------------------ seeds + robots.txt
-    async def start(self) -> AsyncIterator[Any]:
-        for url in self.iter_seed_urls():
-            self.seeds_sent += 1
-            yield scrapy.Request(url, callback=self.parse, errback=self.seed_failed, dont_filter=True,
-                                 meta={"seed": True})
+    def seed_request(self, seed) -> scrapy.Request:
+        self.seeds_sent += 1
+        return super().seed_request(seed)
 
     def seed_failed(self, failure):
         request = failure.request
@@ -61,9 +80,10 @@ class ConversationSpider(NewsSpider):
             self.seeds_refused += 1
             self.crawler.stats.inc_value("robotstxt/refused_seeds")
             self.logger.warning("seed %s refused by robots.txt for our user agent", request.url)
-        else:
-            self.crawler.stats.inc_value("seeds/failed")
-            self.logger.warning("seed %s failed: %s", request.url, failure.value)
+            if self.seed_tracker is not None:
+                self.seed_tracker.settle(request.meta.get("seed_line"))
+            return None
+        return super().seed_failed(failure)
 
     def report_robots_refusal(self, spider, reason=None):
         if spider is not self:
@@ -172,20 +192,14 @@ class ConversationSpider(NewsSpider):
         return tc.article_from_entry(entry, feed_url=via, feed_title=info.get("title"), feed_lang=info.get("lang"),
                                      fetched_at=info.get("fetched_at"))
 
-    def parse_sitemap(self, response: Response):
-        """Like the base, but a sitemap index skips ``sitemap_archive_<year>.xml`` children
-        older than ``since`` (the index's own lastmod values are all "today")."""
-        urls, children = parse_sitemap(response.body)
-        since_year = int(self.since[:4]) if self.since else None
-        for child in children:
-            m = re.search(r"sitemap_archive_(\d{4})\.xml", child)
-            if since_year and m and int(m.group(1)) < since_year:
-                self.crawler.stats.inc_value("discovery/sitemaps_skipped_since")
-                continue
-            yield response.follow(child, callback=self.parse)
-        for url, lastmod in urls[: self.max_links_per_page * 20]:
-            if self.since and lastmod and lastmod[:10] < self.since:
-                continue
-            if self.is_article_url(url):
-                self.crawler.stats.inc_value("discovery/sitemap_links")
-                yield self.follow_article(response, tc.force_https(url), lastmod=lastmod)
+    def keep_sitemap_child(self, url: str, lastmod: str | None) -> bool:
+        """Like the base, but ``sitemap_archive_<year>.xml`` children older than ``since`` are
+        skipped by their year (the index's own lastmod values are all "today")."""
+        m = re.search(r"sitemap_archive_(\d{4})\.xml", url)
+        if self.since_day and m and int(m.group(1)) < self.since_day.year:
+            self.crawler.stats.inc_value("discovery/sitemaps_skipped_since")
+            return False
+        return super().keep_sitemap_child(url, lastmod)
+
+    def sitemap_link(self, url: str) -> str | None:
+        return tc.force_https(url) if self.is_article_url(url) else None

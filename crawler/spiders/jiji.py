@@ -1,7 +1,9 @@
 """Jiji Press English (jen.jiji.com): ``scrapy crawl jiji``.
 
 Discovery: the home page and genre listings (site link selectors + any article-URL link,
-``p.link-more`` pagination up to ``max_listing_pages`` deep), the finance RSS feed, ``-a url=``.
+``p.link-more`` pagination up to ``max_listing_pages`` deep, and no deeper once every link of a
+page is dated before ``-a since=``: the date is in the article key), the finance RSS feed,
+``-a url=``.
 Page parsing lives in :mod:`crawler.sites.jiji`.
 """
 from __future__ import annotations
@@ -28,6 +30,10 @@ class JijiSpider(NewsSpider):
     page_classes = jiji.PAGE_CLASSES
     #: how many ``p.link-more`` pages are followed from a seed listing
     max_listing_pages = 3
+    arguments = {**NewsSpider.arguments,
+                 "feed_items": "1 (or true/yes): an item from the feed entry when its page fails; 0 (false/no): none"}
+    argument_checks = {**NewsSpider.argument_checks, "feed_items": lambda v: None if str(v).strip().lower() in (
+        "1", "true", "yes", "0", "false", "no", "") else "not a yes/no value; feed_items takes 1 or 0"}
 
     def seed_url(self, url: str) -> str:
         # a URL pasted from HTML may carry ``&amp;``; an article URL is normalised to https g&k
@@ -39,7 +45,7 @@ class JijiSpider(NewsSpider):
     def parse_listing(self, response: TextResponse):
         yield from super().parse_listing(response)
         depth = response.meta.get("listing_depth", 0)
-        if depth >= self.max_listing_pages:
+        if depth >= self.max_listing_pages or not self.older_pages_wanted(response):
             return
         for url in jiji.pagination_links(response.selector, response.url):
             yield scrapy.Request(url, callback=self.parse_listing, meta={"listing_depth": depth + 1})

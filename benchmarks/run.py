@@ -21,7 +21,9 @@ Builds replay corpora under ``benchmarks/corpus/`` (git-ignored) and measures, i
 * **dates** - ``benchmarks.bench_dates.run(quick)`` (the dates engineer's benchmark); in quick
   mode a small sample of the same corpus instead, because dateparser alone takes ~25 ms a string.
 * **dedupe** - ``benchmarks.bench_dedupe.run(sizes, quick)`` when present.
-* **memory** - peak RSS of the Conversation crawl at 2,000 and at 20,000 pages.
+* **memory** - peak RSS of the Conversation crawl at 2,000 and at 20,000 pages; and of a walk
+  through a generated sitemap of 5,000 and of 50,000 article URLs (the protocol's limit; the
+  pages behind are not saved, so only discovery and requests count: ``memory_sitemap``).
 * **startup** - ``scrapy list`` against ``scrapy version``, median of several runs; where
   PYTHONDONTWRITEBYTECODE is set (this machine), also with a bytecode cache.
 
@@ -492,6 +494,43 @@ def memory_part(quick: bool, small_run: dict | None = None) -> dict:
     return out
 
 
+def sitemap_walk(n: int) -> dict:
+    """Peak RSS of ``scrapy crawl conversation -a url=<a sitemap of N article URLs>`` in replay
+    mode (the pages behind answer 404: the walk and the requests are what is measured)."""
+    import shutil
+
+    work = Path(tempfile.mkdtemp(prefix=f"bench-sitemap{n}-", dir=ROOT / "benchmarks" / ".work"))
+    url = "https://theconversation.com/bench/sitemap_archive_walk.xml"
+    with open(work / "sitemap.xml", "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+        for i in range(n):
+            fh.write(f"<url><loc>https://theconversation.com/a-walk-through-the-archive-{i}-{300000 + i}</loc>"
+                     f"<lastmod>2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z</lastmod></url>\n")
+        fh.write("</urlset>\n")
+    (work / "sitemap.xml.meta.json").write_text(json.dumps(
+        {"url": url, "status": 200, "headers": {"Content-Type": "application/xml"}, "body": "sitemap.xml"}))
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "conversation", "-a", f"url={url}", "-s", f"REPLAY_DIR={work}",
+           "-s", "LOG_LEVEL=ERROR", "-s", f"OUTPUT_DIR={work / 'out'}", "-s", f"STATE_DIR={work / 'state'}",
+           "-s", "ROBOTSTXT_OBEY=False", "-s", "HEALTH_MIN_ITEMS=0"]
+    r = child(cmd)
+    requests = None
+    for report in (work / "out" / "reports").glob("run-*.json"):
+        requests = json.loads(report.read_text())["spiders"][0]["stats"].get("downloader/request_count")
+    shutil.rmtree(work, ignore_errors=True)
+    return {"urls": n, "requests": requests, "peak_rss_mb": round(r["maxrss_mb"], 1), "wall_s": round(r["wall_s"], 1),
+            "cpu_s": round(r["cpu_s"], 1), "rc": r["rc"]}
+
+
+def memory_sitemap_part(quick: bool) -> dict:
+    small_n, big_n = (200, 1_000) if quick else (5_000, 50_000)
+    out = {}
+    for n in (small_n, big_n):
+        out[str(n)] = r = sitemap_walk(n)
+        log(f"memory: sitemap of {n} URLs, peak RSS {r['peak_rss_mb']:.0f} MB ({r['requests']} requests, {r['wall_s']:.0f} s)")
+    out["ratio"] = round(out[str(big_n)]["peak_rss_mb"] / out[str(small_n)]["peak_rss_mb"], 3)
+    return out
+
+
 def _startup_pair(runs: int, env: dict | None = None) -> dict:
     """``scrapy version`` and ``scrapy list``, RUNS times each: medians and the overhead."""
     child([sys.executable, "-m", "scrapy", "list"], env=env)  # warm the OS file cache (and ENV's bytecode cache)
@@ -568,6 +607,11 @@ def targets(r: dict) -> list[dict]:
         peaks = [v["peak_rss_mb"] for k, v in m.items() if isinstance(v, dict)]
         add("peak RSS of the crawl", max(peaks), "<= 300", max(peaks) <= 300, "MB")
         add("peak RSS large / small crawl", m["ratio"], "<= 1.3", m["ratio"] <= 1.3, "x")
+    ms = r.get("memory_sitemap")
+    if ms:
+        keys = sorted((k for k in ms if k.isdigit()), key=int)
+        add(f"peak RSS walking a {int(keys[-1]):,}-URL sitemap / a {int(keys[0]):,}-URL one", ms["ratio"], "<= 1.3",
+            ms["ratio"] <= 1.3, "x")
     s = r.get("startup")
     if s:
         add("start-up overhead (scrapy list - scrapy version), median wall", s["overhead_wall_s"], "<= 0.3",
@@ -688,6 +732,13 @@ def table(r: dict) -> str:
         parts = [f"{int(k):,} pages {v['peak_rss_mb']:.0f} MB" for k, v in mem.items() if isinstance(v, dict)]
         lines.append(f"**Memory** (peak RSS of a Conversation crawl): {', '.join(parts)}; ratio {mem['ratio']}.")
         lines.append("")
+    ms = r.get("memory_sitemap")
+    if ms:
+        parts = [f"{int(k):,} URLs {v['peak_rss_mb']:.0f} MB ({v['requests']} requests)" for k, v in ms.items()
+                 if isinstance(v, dict)]
+        lines.append(f"**Memory, sitemap walk** (peak RSS of a Conversation crawl of one generated sitemap, pages "
+                     f"behind not saved): {', '.join(parts)}; ratio {ms['ratio']}.")
+        lines.append("")
     s = r.get("startup")
     if s:
         lines.append(f"**Start-up** (median of {s['version'].get('runs')} runs): `scrapy version` {s['version']['median_wall_s']:.2f} s "
@@ -748,6 +799,7 @@ def main(argv=None) -> int:
         if args.quick and "throughput" in results and "conversation" in results["throughput"]:
             small_run = results["throughput"]["conversation"]["full"]["runs"]["conversation"]
         results["memory"] = memory_part(args.quick, small_run)
+        results["memory_sitemap"] = memory_sitemap_part(args.quick)
         done("memory")
     if "startup" in parts:
         results["startup"] = startup_part(args.quick)

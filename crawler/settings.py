@@ -53,6 +53,9 @@ ADDONS = {
 }
 
 COMMANDS_MODULE = "crawler.commands"
+# Scrapy's filter, but with JOBDIR: only article requests persist (with their lastmod), and a
+# finished job forgets them, so repeat runs and "updated since" re-fetches work (crawler/dupefilter.py)
+DUPEFILTER_CLASS = "crawler.dupefilter.JobDupeFilter"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
@@ -75,6 +78,11 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "crawler.warc.source.WarcSource": 10,              # -a warc=: the start requests, one per record taken
     "crawler.warc.stamp.WarcStampMiddleware": 990,     # warc_file / warc_record_id on each item
+}
+
+SPIDER_MIDDLEWARES = {
+    # the last before the engine: a big sitemap's links are queued as they are needed (flat memory)
+    "crawler.frontier.FrontierMiddleware": 4,
 }
 
 EXTENSIONS = {

@@ -54,7 +54,8 @@ def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None
     # dropped on purpose), or older than ``-a since``. Items dropped as invalid do not count.
     seen = sum(int(stats.get(k, 0)) for k in (
         "item_scraped_count", "incremental/known_skipped", "dedupe/unchanged", "dedupe/dropped",
-        "dedupe/duplicate_in_run", "since/skipped", "discovery/before_since"))
+        "dedupe/duplicate_in_run", "since/skipped", "discovery/before_since",
+        "discovery/listing_older_than_since"))
     if seen < min_items:
         dropped = int(stats.get("item_dropped_count", 0))
         failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items}"

@@ -218,18 +218,28 @@ def test_link_and_entry_days():
 
 
 def test_since_filters_listings_and_pages_kyodo(tmp_path):
-    """`-a since` used to filter only feeds and sitemaps: Kyodo's listings wrote 2024 articles."""
-    records, proc = crawl("kyodo", {"since": "2025-09-19"}, workdir=tmp_path)
+    """`-a since` used to filter only feeds and sitemaps: Kyodo's listings wrote older articles."""
+    records, proc = crawl("kyodo", {"since": "2026-10-02"}, workdir=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert records, "nothing written at all"
-    early = [(r["url"], r["date_published"]) for r in records if (r["date_published"] or "9999")[:10] < "2025-09-19"]
+    early = [(r["url"], r["date_published"]) for r in records if (r["date_published"] or "9999")[:10] < "2026-10-02"]
     assert not early, early
-    report = report_of(tmp_path / "out")
-    assert report["discovery"]["before_since"] > 0
-    assert report["stats"].get("since/skipped", 0) > 0
+    assert report_of(tmp_path / "out")["discovery"]["before_since"] > 0
     # the same crawl without since writes the older ones: the filter did the work
     older, _ = crawl("kyodo", workdir=tmp_path / "all")
-    assert any((r["date_published"] or "9999")[:10] < "2025-09-19" for r in older)
+    assert any((r["date_published"] or "9999")[:10] < "2026-10-02" for r in older)
+
+
+def test_since_filters_a_seed_by_the_pages_own_date(tmp_path):
+    """A seed carries no date of its own: the page's date_published decides (since pipeline)."""
+    old_story = "https://english.kyodonews.net/articles/-/84012"  # published 2026-06-02
+    records, proc = crawl("kyodo", {"url": old_story, "since": "2026-10-01"}, workdir=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert records == []
+    report = report_of(tmp_path / "out")
+    assert report["stats"]["since/skipped"] == 1 and report["discovery"]["before_since"] == 1
+    kept, _ = crawl("kyodo", {"url": old_story, "since": "2026-06-02"}, workdir=tmp_path / "kept")
+    assert [r["url"] for r in kept if r["kind"] == "article"] == [old_story]
 
 
 def test_since_filters_rss_entries_by_their_rfc822_date(tmp_path):
@@ -285,7 +295,7 @@ def test_a_listing_whose_links_all_fall_before_since_stops_the_walk(tmp_path):
 # ----------------------------------------------------------------------------- seeds
 def test_bad_seed_lines_are_skipped_with_a_warning_and_the_rest_is_crawled(tmp_path):
     urls = tmp_path / "urls.txt"
-    good = ["https://english.kyodonews.net/articles/-/80230", "https://english.kyodonews.net/articles/-/80214"]
+    good = ["https://english.kyodonews.net/articles/-/91240", "https://english.kyodonews.net/articles/-/91230"]
     urls.write_text(f"# Kyodo back-fill\n{good[0]}\nenglish.kyodonews.net/articles/-/1\n\n"
                     f"ftp://english.kyodonews.net/x\n{good[1]}\n", encoding="utf-8")
     records, proc = crawl("kyodo", {"urls_file": str(urls)}, workdir=tmp_path)
@@ -320,7 +330,7 @@ def test_seeds_are_incremental(tmp_path):
 
 
 def test_a_seed_with_a_newer_lastmod_is_fetched_again(tmp_path):
-    url = "https://english.kyodonews.net/articles/-/80230"
+    url = "https://english.kyodonews.net/articles/-/91230"
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{url} 2025-09-19T09:00:00Z\n")
     crawl("kyodo", {"urls_file": str(urls)}, workdir=tmp_path)

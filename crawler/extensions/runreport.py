@@ -74,7 +74,8 @@ def build_report(spider: str, stats: dict[str, Any], failures: list[tuple[str, s
         "ended": ended or how_it_ended(stats.get("finish_reason")),
         "discovery": {
             "not_followed": int(stats.get("discovery/not_followed", 0)),
-            "before_since": int(stats.get("discovery/before_since", 0)) + int(stats.get("since/skipped", 0)),
+            "before_since": sum(int(stats.get(k, 0)) for k in (
+                "discovery/before_since", "discovery/listing_older_than_since", "since/skipped")),
             "seeds_invalid": int(stats.get("seeds/invalid", 0)),
             "seeds_known_skipped": int(stats.get("seeds/known_skipped", 0)),
             "seeds_failed": int(stats.get("seeds/failed", 0)) + int(stats.get("seeds/ignored", 0)),

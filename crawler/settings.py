@@ -78,9 +78,6 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     "crawler.warc.source.WarcSource": 10,              # -a warc=: the start requests, one per record taken
     "crawler.warc.stamp.WarcStampMiddleware": 990,     # warc_file / warc_record_id on each item
-}
-
-SPIDER_MIDDLEWARES = {
     # the last before the engine: a big sitemap's links are queued as they are needed (flat memory)
     "crawler.frontier.FrontierMiddleware": 4,
 }

@@ -309,6 +309,6 @@ class LockedStoryIndex(StoryIndex):
     store: RedisStoryStore
 
     def assign(self, item_id: str, text: str | None, story_id: str | None = None,
-               keys: list[str] | None = None, compilation: bool = False) -> Assignment:
+               keys: list[str] | None = None, compilation: bool = False, content: int | None = None) -> Assignment:
         with self.store.locked():
-            return super().assign(item_id, text, story_id, keys, compilation)
+            return super().assign(item_id, text, story_id, keys, compilation, content)

@@ -156,6 +156,7 @@ class NewsSpider(scrapy.Spider):
         "url": "one http(s) URL: an article, a listing, a feed or a sitemap",
         "urls_file": "a file of http(s) URLs, one a line",
         "since": "a date YYYY-MM-DD",
+        "warc": "a WARC/ARC file, folder, glob, list of paths or URLs, or CC-NEWS warc.paths.gz",
     }
     #: checks of argument values: name -> function(value) -> problem or None
     argument_checks: dict[str, Any] = {"url": _check_url, "urls_file": _check_urls_file, "since": _check_since}

@@ -50,6 +50,7 @@ ADDONS = {
     "crawler.warc.addon.WarcAddon": 5,
     # with REDIS_URL: scrapy-redis scheduler + dupefilter, state and story index in Redis
     "crawler.distributed.DistributedAddon": 10,
+    "crawler.exporters.RecordExportsAddon": 15,   # -o/-O/FEEDS write the contract record (crawler/exporters.py)
 }
 
 COMMANDS_MODULE = "crawler.commands"

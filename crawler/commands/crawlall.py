@@ -2,13 +2,19 @@
 
 One lock, one run report (``OUTPUT_DIR/reports/run-*.json``), one exit code:
 0 all healthy, 1 any spider failed (the report names the rule), 75 another run is active.
+A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders is written as one file per spider and
+joined after the run (crawler/feedparts.py), or refused before the run with exit 2.
 """
 from __future__ import annotations
+
+import sys
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands._arguments import EX_USAGE
 from crawler.commands._guarded import run_spiders
+from crawler.feedparts import Unjoinable, join, plan
 
 
 class Command(BaseRunSpiderCommand):
@@ -28,4 +34,19 @@ class Command(BaseRunSpiderCommand):
         if unknown:
             raise UsageError(f"unknown spider(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         self.settings.set("RUN_REPORT_STANDALONE", False, priority="cmdline")
+        try:
+            feeds, joins = plan(self.settings.getdict("FEEDS"), len(names))
+        except Unjoinable as exc:
+            print(f"crawler: {exc}", file=sys.stderr)
+            self.exitcode = EX_USAGE
+            return
+        if joins:
+            self.settings.set("FEEDS", feeds, priority=self.settings.getpriority("FEEDS"))
         self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")
+        for path, options in joins.items():
+            try:
+                join(path, options, names)
+            except (OSError, ValueError) as exc:
+                print(f"crawler: could not join the spiders' feeds into {path} (the parts are kept): {exc}",
+                      file=sys.stderr)
+                self.exitcode = self.exitcode or 1

@@ -1,0 +1,123 @@
+"""One feed file from several spiders of one process (``scrapy crawlall -O out/all.jsonl``).
+
+Scrapy gives each crawler its own feed exporter; five crawlers on one path overwrite and
+interleave each other (a corrupt file, and Scrapy still reports every item stored). So
+``crawlall`` points each spider at a part file of its own (``<path>.<spider>.part``: Scrapy's
+``%(name)s`` URI parameter), and after the run joins the parts into the path in spider order,
+in a way valid for the format. A feed that cannot be joined (not a local file, a URI with other
+parameters, batches, post-processing, an unknown format) is refused before anything starts.
+
+Pure: no Scrapy imports.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+PART = ".%(name)s.part"
+CONCATENATED = {"jsonlines", "jsonl", "jl", "marshal", "pickle"}
+JOINABLE = CONCATENATED | {"json", "csv", "xml"}
+
+
+class Unjoinable(ValueError):
+    """A feed several spiders would write at once that cannot be joined into one valid file."""
+
+
+def local_path(uri: str) -> Path | None:
+    """The file of a local feed URI (a path or ``file://``), None for any other storage."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(url2pathname(parsed.path))
+    if parsed.scheme == "" or (len(parsed.scheme) == 1 and os.name == "nt"):
+        return Path(uri)
+    return None
+
+
+def plan(feeds: dict, spiders: int) -> tuple[dict, dict[str, dict]]:
+    """FEEDS for a process of SPIDERS spiders and what to join afterwards.
+
+    Returns ``(feeds, joins)``: feeds with every shared path replaced by its per-spider part URI,
+    and ``{path: options}`` for each path to join. Raises :class:`Unjoinable` naming the feed.
+    """
+    if spiders < 2:
+        return dict(feeds), {}
+    out, joins = {}, {}
+    for key, options in feeds.items():
+        uri, options = str(key), dict(options or {})
+        if "%(name)s" in uri:              # a file per spider already
+            out[key] = options
+            continue
+        fmt = options.get("format")
+        path = local_path(uri)
+        why = None
+        if path is None:
+            why = "it is not a local file"
+        elif "%(" in uri:
+            why = "its path has URI parameters other than %(name)s"
+        elif options.get("batch_item_count"):
+            why = "it is written in batches"
+        elif options.get("postprocessing"):
+            why = "it is post-processed"
+        elif fmt not in JOINABLE:
+            why = f"format {fmt!r} cannot be joined"
+        if why:
+            raise Unjoinable(f"feed {uri} would be written by {spiders} spiders at once and {why}; "
+                             "put %(name)s in its path (a file per spider) or run `scrapy crawl` per spider")
+        out[str(path) + PART] = options
+        joins[str(path)] = options
+    return out, joins
+
+
+def part_paths(path: str, names: list[str]) -> list[Path]:
+    return [Path(str(path) + PART % {"name": name}) for name in names]
+
+
+def _inner(data: bytes, start: bytes, end: bytes, path: Path) -> tuple[bytes, bytes]:
+    """(head up to and with START, what lies between START and the last END) of a part."""
+    i, j = data.find(start), data.rfind(end)
+    if i < 0 or j < i:
+        raise ValueError(f"{path} is not a whole {start.decode()}...{end.decode()} document")
+    return data[: i + len(start)], data[i + len(start): j]
+
+
+def join(path: str, options: dict, names: list[str]) -> int:
+    """Join the spiders' parts of PATH (deleted afterwards) into PATH; returns how many parts.
+
+    ``overwrite`` in OPTIONS (``-O``) replaces PATH, else the joined feed is appended (``-o``).
+    A missing part (a spider that did not start, FEED_STORE_EMPTY off) is skipped.
+    """
+    parts = [p for p in part_paths(path, names) if p.exists()]
+    if not parts:
+        return 0
+    target = Path(path)
+    fresh = bool(options.get("overwrite")) or not target.exists() or target.stat().st_size == 0
+    fmt = options.get("format")
+    kwargs = options.get("item_export_kwargs") or {}
+    datas = [p.read_bytes() for p in parts]
+    if fmt in CONCATENATED:
+        chunks = datas
+    elif fmt == "csv":
+        headers = kwargs.get("include_headers_line", True)
+        chunks = []
+        for data in datas:
+            if headers and (chunks or not fresh):   # the header once, at the top of a new file
+                data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+            chunks.append(data)
+    elif fmt == "json":
+        inners = [_inner(d.strip(), b"[", b"]", p)[1].strip() for d, p in zip(datas, parts)]
+        chunks = [b"[\n", b",\n".join(i for i in inners if i), b"\n]"]
+    elif fmt == "xml":
+        root = str(kwargs.get("root_element", "items")).encode()
+        pieces = [_inner(d, b"<" + root + b">", b"</" + root + b">", p) for d, p in zip(datas, parts)]
+        chunks = [pieces[0][0], *(inner for _, inner in pieces), b"</" + root + b">\n"]
+    else:
+        raise ValueError(f"format {fmt!r} cannot be joined")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb" if options.get("overwrite") else "ab") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+    for p in parts:
+        p.unlink()
+    return len(parts)

@@ -57,6 +57,7 @@ COMMANDS_MODULE = "crawler.commands"
 # Scrapy's filter, but with JOBDIR: only article requests persist (with their lastmod), and a
 # finished job forgets them, so repeat runs and "updated since" re-fetches work (crawler/dupefilter.py)
 DUPEFILTER_CLASS = "crawler.dupefilter.JobDupeFilter"
+SPIDER_CONTRACTS = {"crawler.contracts.FieldsContract": 10}   # `@fields` for `scrapy check` (crawler/contracts.py)
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,

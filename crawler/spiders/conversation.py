@@ -138,6 +138,13 @@ class ConversationSpider(NewsSpider):
         yield from super().parse_feed(response)
 
     def parse_article(self, response: Response, entry: FeedEntry | None = None, via: str | None = None):
+        """An article page gives its item. Contracts for ``scrapy check`` (fixtures/ replayed, README):
+
+        @url https://theconversation.com/britain-has-some-of-the-worlds-highest-tides-why-has-it-never-built-a-tidal-lagoon-301544
+        @returns items 1 1
+        @returns requests 0 0
+        @fields headline body date_published_raw item_id language publisher authors images doi license
+        """
         if isinstance(response, TextResponse) and not sniff(response.body) and not self.is_article_url(response.url) \
                 and not self.looks_like_article(response):
             yield from self.parse_listing(response)  # e.g. a topic page linked from a sitemap

@@ -57,3 +57,13 @@ class JapanTimesSpider(NewsSpider):
             item.headline = entry.title
         if not item.description and entry.summary:
             item.description = entry.summary
+
+    def parse_article(self, response, entry=None):
+        """An article page gives its item. Contracts for ``scrapy check`` (fixtures/ replayed, README):
+
+        @url https://www.japantimes.co.jp/business/2024/09/03/companies/osaka-hydrogen-ferries/
+        @returns items 1 1
+        @returns requests 0 0
+        @fields headline body date_published_raw item_id language publisher authors section
+        """
+        return super().parse_article(response, entry)

@@ -69,3 +69,13 @@ class JijiSpider(NewsSpider):
             return None
         fetched_at = failure.request.meta.get("feed_fetched_at") if getattr(failure, "request", None) else None
         return jiji.entry_article(entry.link, entry.title, entry.published, entry.summary, fetched_at)
+
+    def parse_article(self, response, entry=None):
+        """An article page gives its item. Contracts for ``scrapy check`` (fixtures/ replayed, README):
+
+        @url https://jen.jiji.com/jc/eng?g=eco&k=2026030300871
+        @returns items 1 1
+        @returns requests 0 0
+        @fields headline body date_published_raw item_id language publisher dateline
+        """
+        return super().parse_article(response, entry)

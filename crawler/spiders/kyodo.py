@@ -66,3 +66,13 @@ class KyodoSpider(NewsSpider):
         """Feed and listing links cleaned the same way (whitespace, tabs, queries, fragments)."""
         return super().follow_article(response, article_url(url, response.url) or clean_href(url) or url,
                                       lastmod=lastmod, **cb_kwargs)
+
+    def parse_article(self, response, entry=None):
+        """An article page gives its item. Contracts for ``scrapy check`` (fixtures/ replayed, README):
+
+        @url https://english.kyodonews.net/articles/-/91201
+        @returns items 1 1
+        @returns requests 0 0
+        @fields headline body date_published_raw item_id language publisher section
+        """
+        return super().parse_article(response, entry)

@@ -105,3 +105,13 @@ class RepublisherSpider(NewsSpider):
         """No item without a body: a feed teaser alone is not the story (decision, see docs)."""
         self.crawler.stats.inc_value("republisher/feed_entry_without_page")
         return None
+
+    def parse_article(self, response, entry=None):
+        """An article page gives its item. Contracts for ``scrapy check`` (fixtures/ replayed, README):
+
+        @url https://riverbendchronicle.org/2026/02/11/why-mangrove-seedlings-keep-failing-on-the-estuary/
+        @returns items 1 1
+        @returns requests 0 0
+        @fields headline body date_published_raw language publisher original_publisher
+        """
+        return super().parse_article(response, entry)

@@ -1,10 +1,11 @@
 """The latest record of every article: ``python -m crawler.dataset OUTPUT_DIR``.
 
 The JSONL files under ``OUTPUT_DIR/<spider>/<UTC date>.jsonl`` are append-only: an article that
-changed is written again under the same ``item_id``, and the later line wins. This reads every
-spider's files in the order they were written (by file name, then line), keeps the last line of
-each ``item_id``, and prints those records as JSONL (``-o FILE`` writes them instead), in the
-order of their latest line. ``--kind article|brief`` and ``--spider NAME`` (repeatable) select.
+changed is written again under the same ``item_id``, and the later line wins. This reads each
+spider's files in the order they were written (by file name, the UTC date, then line), keeps the
+last line of each ``item_id`` (an item_id names its spider, so it lives in one folder), and prints
+those records as JSONL (``-o FILE`` writes them instead): spider by spider, each in the order of
+the latest lines. ``--kind article|brief`` and ``--spider NAME`` (repeatable) select.
 
 A line that is not a JSON object (e.g. a torn last line of a killed run not yet repaired) is
 skipped with one line on stderr naming the file and line, and counted in the summary line.
@@ -68,7 +69,7 @@ def iter_records(files: Iterable[Path], summary: Summary) -> Iterator[dict]:
 
 
 def latest(records: Iterable[dict], summary: Summary | None = None) -> list[dict]:
-    """The last record of every ``item_id``, in the order of those last lines."""
+    """The last record of every ``item_id``, in the order of those last lines in RECORDS."""
     by_id: dict[str, dict] = {}
     for record in records:
         key = record["item_id"]

@@ -152,3 +152,27 @@ def test_bad_lines_are_skipped_named_and_counted(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "skipped" in err and ":3: not JSON" in err and "(1 superseded, 2 bad lines skipped)" in err
     assert main([str(tmp_path / "missing")]) == 2
+
+
+def readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Reading the output\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
+
+
+def test_readme_example_runs_on_the_output(output, tmp_path, monkeypatch):
+    """The README's commands and pandas block, as written, on a real OUTPUT_DIR."""
+    (command,) = readme_blocks("sh")
+    args = command.split()
+    assert args[:3] == ["python", "-m", "crawler.dataset"] and args[3] == "output"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "output").symlink_to(output)
+    assert main(args[3:]) == 0
+    (block,) = readme_blocks("python")
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    df, published, days = namespace["df"], namespace["published"], namespace["days"]
+    assert len(df) == len(load(output)) and df.date_published.notna().sum() > 30
+    assert published.notna().sum() == df.date_published.notna().sum()
+    assert days.sum() >= 1 and (~days & df.date_published.notna()).sum() >= 30
+    assert (namespace["published_day"][days].astype(str) == df.date_published[days]).all()

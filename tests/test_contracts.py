@@ -57,6 +57,12 @@ def test_check_passes_offline_on_the_fixtures_and_writes_nothing(tmp_path):
     assert not (tmp_path / "out").exists() and not (tmp_path / "state").exists(), "scrapy check wrote state or reports"
 
 
+def test_check_without_pages_to_replay_says_so_in_one_line(tmp_path):
+    proc = check(tmp_path, "-s", f"REPLAY_DIR={tmp_path / 'none'}")
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and f"REPLAY_DIR {tmp_path / 'none'} is not a folder" in proc.stderr
+
+
 def without_headline(html: str) -> str:
     """The page after a redesign that dropped every headline the spiders read: <h1>, <title>,
     og/twitter titles and JSON-LD headlines."""

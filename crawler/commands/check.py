@@ -12,6 +12,7 @@ pipelines and feeds off).
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from scrapy.commands.check import Command as ScrapyCheck
@@ -42,3 +43,12 @@ class Command(ScrapyCheck):
         extensions = dict(self.settings.getdict("EXTENSIONS"))
         extensions["crawler.extensions.runreport.RunReport"] = None
         self.settings.set("EXTENSIONS", extensions, priority=priority)
+
+    def run(self, args, opts):
+        replay = self.settings.get("REPLAY_DIR")
+        if replay and not opts.list and not Path(replay).is_dir():
+            print(f"crawler: REPLAY_DIR {replay} is not a folder: nothing to replay the contract pages from "
+                  "(give -s REPLAY_DIR=DIR, or --live to fetch them from the sites)", file=sys.stderr)
+            self.exitcode = 2
+            return
+        super().run(args, opts)

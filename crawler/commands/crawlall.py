@@ -7,6 +7,7 @@ joined after the run (crawler/feedparts.py), or refused before the run with exit
 """
 from __future__ import annotations
 
+import logging
 import sys
 
 from scrapy.commands import BaseRunSpiderCommand
@@ -15,6 +16,8 @@ from scrapy.exceptions import UsageError
 from crawler.commands._arguments import EX_USAGE
 from crawler.commands._guarded import run_spiders
 from crawler.feedparts import Unjoinable, join, plan
+
+logger = logging.getLogger("crawler.run")
 
 
 class Command(BaseRunSpiderCommand):
@@ -45,7 +48,7 @@ class Command(BaseRunSpiderCommand):
         self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")
         for path, options in joins.items():
             try:
-                join(path, options, names)
+                logger.info("feed %s: joined the parts of %d spiders", path, join(path, options, names))
             except (OSError, ValueError) as exc:
                 print(f"crawler: could not join the spiders' feeds into {path} (the parts are kept): {exc}",
                       file=sys.stderr)

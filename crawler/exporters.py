@@ -8,7 +8,7 @@ record the JSONL writer (crawler/pipelines/jsonl.py) writes. :class:`RecordExpor
 registers them in ``FEED_EXPORTERS`` for every format Scrapy ships.
 
 * jsonlines/jsonl/jl: the JSONL writer's own line encoder (byte-identical lines) when the feed is
-  UTF-8, Scrapy's encoder otherwise.
+  UTF-8 (the project's FEED_EXPORT_ENCODING), Scrapy's encoder otherwise (unset: ASCII escapes).
 * csv: one column per contract key in contract order; lists and objects (tags, authors, images)
   as JSON strings, booleans as ``true``/``false``, null as an empty cell.
 * xml: nested elements as Scrapy writes them; null as an empty element, booleans ``true``/``false``.
@@ -40,7 +40,7 @@ class _RecordMixin:
 
 class JsonLinesRecordExporter(_RecordMixin, JsonLinesItemExporter):
     def export_item(self, item: Any) -> None:
-        if (self.encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
+        if (self.encoding or "").lower().replace("_", "-") in ("utf-8", "utf8"):
             self.file.write(dumps_line(to_record(item)))
         else:
             super().export_item(item)

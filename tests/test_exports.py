@@ -233,3 +233,22 @@ def test_addon_registers_every_format_and_keeps_a_users_exporter():
     assert exporters["csv"] == "my.CsvExporter"
     assert {k: v for k, v in exporters.items() if k != "csv"} == {k: v for k, v in RECORD_EXPORTERS.items() if k != "csv"}
     assert set(RECORD_EXPORTERS) == set(Settings().getdict("FEED_EXPORTERS_BASE"))
+
+
+def test_jsonlines_exporter_lines_are_the_writers_and_other_encodings_stay_scrapys(tmp_path):
+    """The exporter on its own: UTF-8 lines are dumps_line's (U+2028 escaped, as the writer does);
+    with no encoding Scrapy's ASCII-escaped JSON, still the record and not the item."""
+    from io import BytesIO
+
+    from crawler.exporters import JsonLinesRecordExporter
+    from crawler.items import Article, Author, to_record
+    from crawler.jsonl import dumps_line
+
+    item = Article(url="https://x.example/a", headline="Tōkyō\u2028line", authors=[Author(name="A")],
+                   hints={"signature": b"\x00"})
+    utf8 = BytesIO()
+    JsonLinesRecordExporter(utf8, encoding="utf-8").export_item(item)
+    assert utf8.getvalue() == dumps_line(to_record(item)) and b"\\u2028" in utf8.getvalue()
+    ascii_ = BytesIO()
+    JsonLinesRecordExporter(ascii_).export_item(item)
+    assert ascii_.getvalue().isascii() and json.loads(ascii_.getvalue()) == to_record(item)

@@ -6,6 +6,7 @@ interleave each other (a corrupt file, and Scrapy still reports every item store
 ``%(name)s`` URI parameter), and after the run joins the parts into the path in spider order,
 in a way valid for the format. A feed that cannot be joined (not a local file, a URI with other
 parameters, batches, post-processing, an unknown format) is refused before anything starts.
+Stdout (``-O -``) is joined the same way from parts in a scratch folder.
 
 Pure: no Scrapy imports.
 """
@@ -35,11 +36,16 @@ def local_path(uri: str) -> Path | None:
     return None
 
 
-def plan(feeds: dict, spiders: int) -> tuple[dict, dict[str, dict]]:
+STDOUT = "stdout:"   # Scrapy's URI of ``-O -``
+
+
+def plan(feeds: dict, spiders: int, scratch: str | None = None) -> tuple[dict, dict[str, tuple[str, dict]]]:
     """FEEDS for a process of SPIDERS spiders and what to join afterwards.
 
-    Returns ``(feeds, joins)``: feeds with every shared path replaced by its per-spider part URI,
-    and ``{path: options}`` for each path to join. Raises :class:`Unjoinable` naming the feed.
+    Returns ``(feeds, joins)``: feeds with every shared target replaced by its per-spider part
+    URI, and ``{target: (parts base, options)}`` for each target to join. The parts of a local
+    file lie beside it; those of stdout (``-O -``) under SCRATCH (a folder of the caller's).
+    Raises :class:`Unjoinable` naming the feed.
     """
     if spiders < 2:
         return dict(feeds), {}
@@ -50,7 +56,7 @@ def plan(feeds: dict, spiders: int) -> tuple[dict, dict[str, dict]]:
             out[key] = options
             continue
         fmt = options.get("format")
-        path = local_path(uri)
+        path = str(Path(scratch) / "stdout") if uri == STDOUT and scratch else local_path(uri)
         why = None
         if path is None:
             why = "it is not a local file"
@@ -66,7 +72,7 @@ def plan(feeds: dict, spiders: int) -> tuple[dict, dict[str, dict]]:
             raise Unjoinable(f"feed {uri} would be written by {spiders} spiders at once and {why}; "
                              "put %(name)s in its path (a file per spider) or run `scrapy crawl` per spider")
         out[str(path) + PART] = options
-        joins[str(path)] = options
+        joins[STDOUT if uri == STDOUT else str(path)] = (str(path), options)
     return out, joins
 
 
@@ -82,17 +88,19 @@ def _inner(data: bytes, start: bytes, end: bytes, path: Path) -> tuple[bytes, by
     return data[: i + len(start)], data[i + len(start): j]
 
 
-def join(path: str, options: dict, names: list[str]) -> int:
-    """Join the spiders' parts of PATH (deleted afterwards) into PATH; returns how many parts.
+def join(target: str, base: str, options: dict, names: list[str], stdout=None) -> int:
+    """Join the spiders' parts of BASE (deleted afterwards) into TARGET, a path or ``stdout:``
+    (written to the binary file STDOUT); returns how many parts there were.
 
-    ``overwrite`` in OPTIONS (``-O``) replaces PATH, else the joined feed is appended (``-o``).
+    ``overwrite`` in OPTIONS (``-O``) replaces a file, else the joined feed is appended (``-o``).
     A missing part (a spider that did not start, FEED_STORE_EMPTY off) is skipped.
     """
-    parts = [p for p in part_paths(path, names) if p.exists()]
+    parts = [p for p in part_paths(base, names) if p.exists()]
     if not parts:
         return 0
-    target = Path(path)
-    fresh = bool(options.get("overwrite")) or not target.exists() or target.stat().st_size == 0
+    to_stdout = target == STDOUT
+    path = Path(target)
+    fresh = to_stdout or bool(options.get("overwrite")) or not path.exists() or path.stat().st_size == 0
     fmt = options.get("format")
     kwargs = options.get("item_export_kwargs") or {}
     datas = [p.read_bytes() for p in parts]
@@ -114,10 +122,15 @@ def join(path: str, options: dict, names: list[str]) -> int:
         chunks = [pieces[0][0], *(inner for _, inner in pieces), b"</" + root + b">\n"]
     else:
         raise ValueError(f"format {fmt!r} cannot be joined")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb" if options.get("overwrite") else "ab") as fh:
+    if to_stdout:
         for chunk in chunks:
-            fh.write(chunk)
+            stdout.write(chunk)
+        stdout.flush()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb" if options.get("overwrite") else "ab") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
     for p in parts:
         p.unlink()
     return len(parts)

@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -135,15 +136,27 @@ def test_crawlall_overwrite_twice_replaces_the_file(tmp_path):
     assert xml_items(feeds["xml"]) == []
 
 
-@pytest.mark.parametrize("target", ["-", "ftp://example.org/all.jsonl", "out/all-%(time)s.jsonl"])
+@pytest.mark.parametrize("target", ["ftp://example.org/all.jsonl", "out/all-%(time)s.jsonl"])
 def test_crawlall_refuses_a_feed_it_cannot_join(tmp_path, target):
     proc = scrapy("crawlall", "-s", f"REPLAY_DIR={ROOT / 'fixtures'}", "-s", f"OUTPUT_DIR={tmp_path / 'out'}",
                   "-s", f"STATE_DIR={tmp_path / 'state'}", "-s", "LOG_LEVEL=WARNING",
-                  "-O", target + (":jsonl" if target == "-" else ""))
+                  "-O", target)
     assert proc.returncode == 2, proc.stderr[-3000:]
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "%(name)s" in lines[0], proc.stderr
     assert not (tmp_path / "out").exists(), "the run started"
+
+
+def test_crawlall_to_stdout_prints_one_valid_feed(tmp_path):
+    """`scrapy crawlall -O -:jsonl`: the spiders' records on stdout, whole lines only, nothing else."""
+    proc = scrapy("crawlall", "jiji", "kyodo", "-s", f"REPLAY_DIR={ROOT / 'fixtures'}",
+                  "-s", f"OUTPUT_DIR={tmp_path / 'out'}", "-s", f"STATE_DIR={tmp_path / 'state'}",
+                  "-s", "LOG_LEVEL=WARNING", "-O", "-:jsonl")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    printed = [json.loads(line) for line in proc.stdout.split("\n") if line]
+    records = written(tmp_path)
+    assert {r["source"] for r in records} == {"jiji", "kyodo"}
+    assert sorted(printed, key=lambda r: r["item_id"]) == sorted(records, key=lambda r: r["item_id"])
 
 
 def test_crawlall_per_spider_feed_is_left_to_scrapy(tmp_path):
@@ -159,15 +172,19 @@ def test_crawlall_per_spider_feed_is_left_to_scrapy(tmp_path):
 # --- the pure parts -------------------------------------------------------------------------
 
 def test_plan_points_each_spider_at_a_part_and_keeps_per_spider_feeds():
-    feeds = {"out/all.jsonl": {"format": "jsonlines", "overwrite": True}, "out/%(name)s.csv": {"format": "csv"}}
-    new, joins = plan(feeds, 3)
-    assert new == {"out/all.jsonl.%(name)s.part": feeds["out/all.jsonl"], "out/%(name)s.csv": feeds["out/%(name)s.csv"]}
-    assert joins == {"out/all.jsonl": feeds["out/all.jsonl"]}
+    feeds = {"out/all.jsonl": {"format": "jsonlines", "overwrite": True}, "out/%(name)s.csv": {"format": "csv"},
+             "stdout:": {"format": "json"}}
+    new, joins = plan(feeds, 3, "/tmp/s")
+    assert new == {"out/all.jsonl.%(name)s.part": feeds["out/all.jsonl"], "out/%(name)s.csv": feeds["out/%(name)s.csv"],
+                   "/tmp/s/stdout.%(name)s.part": feeds["stdout:"]}
+    assert joins == {"out/all.jsonl": ("out/all.jsonl", feeds["out/all.jsonl"]),
+                     "stdout:": ("/tmp/s/stdout", feeds["stdout:"])}
     assert plan(feeds, 1) == (feeds, {})
 
 
 @pytest.mark.parametrize("uri, options, why", [
     ("s3://bucket/all.jsonl", {"format": "jsonlines"}, "not a local file"),
+    ("stdout:", {"format": "jsonlines"}, "not a local file"),   # no scratch folder given
     ("all-%(batch_id)d.jsonl", {"format": "jsonlines", "batch_item_count": 10}, "URI parameters"),
     ("all.jsonl", {"format": "jsonlines", "batch_item_count": 10}, "batches"),
     ("all.jsonl.gz", {"format": "jsonlines", "postprocessing": ["scrapy.extensions.postprocessing.GzipPlugin"]},
@@ -188,7 +205,7 @@ def write_parts(path: Path, parts: dict[str, bytes]) -> list[str]:
 def test_join_csv_keeps_one_header_and_quoted_newlines(tmp_path):
     target = tmp_path / "all.csv"
     names = write_parts(target, {"a": b'h1,h2\r\n"x\ny",1\r\n', "b": b"", "c": b'h1,h2\r\nz,2\r\n'})
-    assert join(str(target), {"format": "csv", "overwrite": True}, names + ["never-started"]) == 3
+    assert join(str(target), str(target), {"format": "csv", "overwrite": True}, names + ["never-started"]) == 3
     assert list(csv.reader(target.open(newline=""))) == [["h1", "h2"], ["x\ny", "1"], ["z", "2"]]
     assert not list(tmp_path.glob("*.part"))
 
@@ -196,26 +213,27 @@ def test_join_csv_keeps_one_header_and_quoted_newlines(tmp_path):
 def test_join_json_and_xml_give_one_document(tmp_path):
     target = tmp_path / "all.json"
     names = write_parts(target, {"a": b'[\n{"i": 1},\n{"i": 2}\n]', "b": b"[]", "c": b'[{"i": 3}]'})
-    join(str(target), {"format": "json", "overwrite": True}, names)
+    join(str(target), str(target), {"format": "json", "overwrite": True}, names)
     assert json.loads(target.read_text()) == [{"i": 1}, {"i": 2}, {"i": 3}]
     xml = tmp_path / "all.xml"
     head = b'<?xml version="1.0" encoding="utf-8"?>\n'
     names = write_parts(xml, {"a": head + b"<items>\n<item><i>1</i></item>\n</items>",
                               "b": head + b"<items></items>", "c": head + b"<items><item><i>2</i></item></items>"})
-    join(str(xml), {"format": "xml", "overwrite": True}, names)
-    assert [e.findtext("i") for e in ElementTree.parse(xml).getroot()] == ["1", "2"]
+    stdout = BytesIO()
+    join("stdout:", str(xml), {"format": "xml"}, names, stdout=stdout)
+    assert [e.findtext("i") for e in ElementTree.fromstring(stdout.getvalue())] == ["1", "2"]
 
 
 def test_join_appends_without_overwrite_and_keeps_parts_of_a_broken_document(tmp_path):
     target = tmp_path / "all.jsonl"
     target.write_bytes(b'{"i":0}\n')
     names = write_parts(target, {"a": b'{"i":1}\n', "b": b'{"i":2}\n'})
-    join(str(target), {"format": "jsonlines"}, names)
+    join(str(target), str(target), {"format": "jsonlines"}, names)
     assert target.read_bytes() == b'{"i":0}\n{"i":1}\n{"i":2}\n'
     broken = tmp_path / "all.json"
     names = write_parts(broken, {"a": b'[{"i": 1}'})
     with pytest.raises(ValueError, match="not a whole"):
-        join(str(broken), {"format": "json", "overwrite": True}, names)
+        join(str(broken), str(broken), {"format": "json", "overwrite": True}, names)
     assert part_paths(str(broken), names)[0].exists() and not broken.exists()
 
 
@@ -238,8 +256,6 @@ def test_addon_registers_every_format_and_keeps_a_users_exporter():
 def test_jsonlines_exporter_lines_are_the_writers_and_other_encodings_stay_scrapys(tmp_path):
     """The exporter on its own: UTF-8 lines are dumps_line's (U+2028 escaped, as the writer does);
     with no encoding Scrapy's ASCII-escaped JSON, still the record and not the item."""
-    from io import BytesIO
-
     from crawler.exporters import JsonLinesRecordExporter
     from crawler.items import Article, Author, to_record
     from crawler.jsonl import dumps_line

@@ -2,13 +2,15 @@
 
 One lock, one run report (``OUTPUT_DIR/reports/run-*.json``), one exit code:
 0 all healthy, 1 any spider failed (the report names the rule), 75 another run is active.
-A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders is written as one file per spider and
+A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders (a file or stdout) is written as one part per spider and
 joined after the run (crawler/feedparts.py), or refused before the run with exit 2.
 """
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import tempfile
 
 from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
@@ -37,19 +39,27 @@ class Command(BaseRunSpiderCommand):
         if unknown:
             raise UsageError(f"unknown spider(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         self.settings.set("RUN_REPORT_STANDALONE", False, priority="cmdline")
+        scratch = tempfile.mkdtemp(prefix="crawlall-feeds-")   # parts of a feed to stdout (-O -)
         try:
-            feeds, joins = plan(self.settings.getdict("FEEDS"), len(names))
-        except Unjoinable as exc:
-            print(f"crawler: {exc}", file=sys.stderr)
-            self.exitcode = EX_USAGE
-            return
-        if joins:
-            self.settings.set("FEEDS", feeds, priority=self.settings.getpriority("FEEDS"))
-        self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")
-        for path, options in joins.items():
             try:
-                logger.info("feed %s: joined the parts of %d spiders", path, join(path, options, names))
+                feeds, joins = plan(self.settings.getdict("FEEDS"), len(names), scratch)
+            except Unjoinable as exc:
+                print(f"crawler: {exc}", file=sys.stderr)
+                self.exitcode = EX_USAGE
+                return
+            if joins:
+                self.settings.set("FEEDS", feeds, priority=self.settings.getpriority("FEEDS"))
+            self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")
+            self.join_feeds(joins, names)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def join_feeds(self, joins: dict, names: list[str]) -> None:
+        for target, (base, options) in joins.items():
+            try:
+                count = join(target, base, options, names, stdout=sys.stdout.buffer)
+                logger.info("feed %s: joined the parts of %d spiders", target, count)
             except (OSError, ValueError) as exc:
-                print(f"crawler: could not join the spiders' feeds into {path} (the parts are kept): {exc}",
+                print(f"crawler: could not join the spiders' feeds into {target} (the parts are kept): {exc}",
                       file=sys.stderr)
                 self.exitcode = self.exitcode or 1

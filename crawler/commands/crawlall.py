@@ -2,8 +2,9 @@
 
 One lock, one run report (``OUTPUT_DIR/reports/run-*.json``), one exit code:
 0 all healthy, 1 any spider failed (the report names the rule), 75 another run is active.
-A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders (a file or stdout) is written as one part per spider and
-joined after the run (crawler/feedparts.py), or refused before the run with exit 2.
+A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders (a file or stdout) is written as one
+part per spider and joined after the run (crawler/feedparts.py), or refused before the run with
+exit 2.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ class Command(BaseRunSpiderCommand):
             raise UsageError(f"unknown spider(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         self.settings.set("RUN_REPORT_STANDALONE", False, priority="cmdline")
         scratch = tempfile.mkdtemp(prefix="crawlall-feeds-")   # parts of a feed to stdout (-O -)
+        joined = True
         try:
             try:
                 feeds, joins = plan(self.settings.getdict("FEEDS"), len(names), scratch)
@@ -50,16 +52,20 @@ class Command(BaseRunSpiderCommand):
             if joins:
                 self.settings.set("FEEDS", feeds, priority=self.settings.getpriority("FEEDS"))
             self.exitcode = run_spiders(self, names, opts.spargs, combined_report=True, subcommand="crawlall")
-            self.join_feeds(joins, names)
+            joined = self.join_feeds(joins, names)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            if joined:   # parts that could not be joined are kept
+                shutil.rmtree(scratch, ignore_errors=True)
 
-    def join_feeds(self, joins: dict, names: list[str]) -> None:
+    def join_feeds(self, joins: dict, names: list[str]) -> bool:
+        ok = True
         for target, (base, options) in joins.items():
             try:
                 count = join(target, base, options, names, stdout=sys.stdout.buffer)
                 logger.info("feed %s: joined the parts of %d spiders", target, count)
             except (OSError, ValueError) as exc:
-                print(f"crawler: could not join the spiders' feeds into {target} (the parts are kept): {exc}",
-                      file=sys.stderr)
+                print(f"crawler: could not join the spiders' feeds into {target} (the parts are kept "
+                      f"as {base}.<spider>.part): {exc}", file=sys.stderr)
                 self.exitcode = self.exitcode or 1
+                ok = False
+        return ok

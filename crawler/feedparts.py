@@ -13,6 +13,7 @@ Pure: no Scrapy imports.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -93,44 +94,64 @@ def join(target: str, base: str, options: dict, names: list[str], stdout=None) -
     (written to the binary file STDOUT); returns how many parts there were.
 
     ``overwrite`` in OPTIONS (``-O``) replaces a file, else the joined feed is appended (``-o``).
-    A missing part (a spider that did not start, FEED_STORE_EMPTY off) is skipped.
+    A missing part (a spider that did not start, FEED_STORE_EMPTY off) is skipped. The feed is
+    joined into ``<base>.joining`` first, one part in memory at a time (JSON and XML; the others
+    are streamed), so a part that is not a whole document changes nothing (ValueError, the parts
+    are kept).
     """
+    fmt = options.get("format")
+    if fmt not in JOINABLE:
+        raise ValueError(f"format {fmt!r} cannot be joined")
     parts = [p for p in part_paths(base, names) if p.exists()]
     if not parts:
         return 0
     to_stdout = target == STDOUT
     path = Path(target)
     fresh = to_stdout or bool(options.get("overwrite")) or not path.exists() or path.stat().st_size == 0
-    fmt = options.get("format")
-    kwargs = options.get("item_export_kwargs") or {}
-    datas = [p.read_bytes() for p in parts]
-    if fmt in CONCATENATED:
-        chunks = datas
-    elif fmt == "csv":
-        headers = kwargs.get("include_headers_line", True)
-        chunks = []
-        for data in datas:
-            if headers and (chunks or not fresh):   # the header once, at the top of a new file
-                data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-            chunks.append(data)
-    elif fmt == "json":
-        inners = [_inner(d.strip(), b"[", b"]", p)[1].strip() for d, p in zip(datas, parts)]
-        chunks = [b"[\n", b",\n".join(i for i in inners if i), b"\n]"]
-    elif fmt == "xml":
-        root = str(kwargs.get("root_element", "items")).encode()
-        pieces = [_inner(d, b"<" + root + b">", b"</" + root + b">", p) for d, p in zip(datas, parts)]
-        chunks = [pieces[0][0], *(inner for _, inner in pieces), b"</" + root + b">\n"]
-    else:
-        raise ValueError(f"format {fmt!r} cannot be joined")
-    if to_stdout:
-        for chunk in chunks:
-            stdout.write(chunk)
-        stdout.flush()
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb" if options.get("overwrite") else "ab") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+    joining = Path(str(base) + ".joining")
+    try:
+        with open(joining, "wb") as out:
+            _join_into(out, parts, fmt, options.get("item_export_kwargs") or {}, header_due=fresh)
+        if to_stdout:
+            with open(joining, "rb") as fh:
+                shutil.copyfileobj(fh, stdout)
+            stdout.flush()
+        elif options.get("overwrite"):
+            os.replace(joining, path)
+        else:
+            with open(joining, "rb") as fh, open(path, "ab") as dest:
+                shutil.copyfileobj(fh, dest)
+    finally:
+        joining.unlink(missing_ok=True)
     for p in parts:
         p.unlink()
     return len(parts)
+
+
+def _join_into(out, parts: list[Path], fmt: str, kwargs: dict, header_due: bool) -> None:
+    root = str(kwargs.get("root_element", "items")).encode()
+    first = True
+    if fmt == "json":
+        out.write(b"[")
+    for part in parts:
+        if fmt in CONCATENATED or fmt == "csv":
+            with open(part, "rb") as fh:
+                if fmt == "csv" and kwargs.get("include_headers_line", True):
+                    header = fh.readline()        # a part without items has no header either
+                    if header and header_due:     # the header once, at the top of a new file
+                        out.write(header)
+                        header_due = False
+                shutil.copyfileobj(fh, out)
+        elif fmt == "json":
+            inner = _inner(part.read_bytes().strip(), b"[", b"]", part)[1].strip()
+            if inner:
+                out.write((b"\n" if first else b",\n") + inner)
+                first = False
+        else:  # xml
+            head, inner = _inner(part.read_bytes(), b"<" + root + b">", b"</" + root + b">", part)
+            out.write(head + inner if first else inner)
+            first = False
+    if fmt == "json":
+        out.write(b"\n]")
+    elif fmt == "xml":
+        out.write(b"</" + root + b">\n")

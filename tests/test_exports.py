@@ -204,8 +204,8 @@ def write_parts(path: Path, parts: dict[str, bytes]) -> list[str]:
 
 def test_join_csv_keeps_one_header_and_quoted_newlines(tmp_path):
     target = tmp_path / "all.csv"
-    names = write_parts(target, {"a": b'h1,h2\r\n"x\ny",1\r\n', "b": b"", "c": b'h1,h2\r\nz,2\r\n'})
-    assert join(str(target), str(target), {"format": "csv", "overwrite": True}, names + ["never-started"]) == 3
+    names = write_parts(target, {"empty": b"", "a": b'h1,h2\r\n"x\ny",1\r\n', "b": b"", "c": b'h1,h2\r\nz,2\r\n'})
+    assert join(str(target), str(target), {"format": "csv", "overwrite": True}, names + ["never-started"]) == 4
     assert list(csv.reader(target.open(newline=""))) == [["h1", "h2"], ["x\ny", "1"], ["z", "2"]]
     assert not list(tmp_path.glob("*.part"))
 
@@ -232,9 +232,11 @@ def test_join_appends_without_overwrite_and_keeps_parts_of_a_broken_document(tmp
     assert target.read_bytes() == b'{"i":0}\n{"i":1}\n{"i":2}\n'
     broken = tmp_path / "all.json"
     names = write_parts(broken, {"a": b'[{"i": 1}'})
+    broken.write_bytes(b"[]")
     with pytest.raises(ValueError, match="not a whole"):
         join(str(broken), str(broken), {"format": "json", "overwrite": True}, names)
-    assert part_paths(str(broken), names)[0].exists() and not broken.exists()
+    assert part_paths(str(broken), names)[0].exists() and broken.read_bytes() == b"[]"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["all.json", "all.json.a.part", "all.jsonl"]
 
 
 def test_csv_cells_are_text_or_json():

@@ -176,3 +176,9 @@ def test_readme_example_runs_on_the_output(output, tmp_path, monkeypatch):
     assert published.notna().sum() == df.date_published.notna().sum()
     assert days.sum() >= 1 and (~days & df.date_published.notna()).sum() >= 30
     assert (namespace["published_day"][days].astype(str) == df.date_published[days]).all()
+
+
+def test_the_helper_imports_no_scrapy():
+    code = "import sys, crawler.dataset; print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr

@@ -56,6 +56,9 @@ def sqlite_problem(path: Path) -> str | None:
     try:
         if path.stat().st_size == 0:
             return None
+        with open(path, "rb") as fh:  # the header first: opening garbage would touch its -wal file
+            if fh.read(16) != b"SQLite format 3\0":
+                return "file is not a database"
         db = sqlite3.connect(path, timeout=30)
         try:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()

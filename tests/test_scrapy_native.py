@@ -56,6 +56,13 @@ def test_s_user_agent_still_wins_over_contact(live, tmp_path):
     assert {h.headers.get("User-Agent") for h in live.hits} == {"my-lab-bot/2 (+https://lab.example.org/bot)"}
 
 
+def test_scrapy_settings_shows_what_a_crawl_gets(tmp_path):
+    proc = scrapy("settings", "--get", "USER_AGENT", "-s", "CONTACT=mailto:me@example.org")
+    assert proc.stdout.strip().endswith("(research news crawler; +mailto:me@example.org)"), proc.stderr
+    proc = scrapy("settings", "--get", "STATE_DIR", cwd=ROOT / "docs")
+    assert proc.stdout.strip() == str(ROOT / ".state"), proc.stderr
+
+
 def test_user_agent_is_not_built_at_import():
     from crawler import settings
 

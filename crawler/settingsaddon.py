@@ -14,7 +14,9 @@ with ``-s`` applied, before any crawler exists (``scrapy crawl``, ``crawlall``, 
    or a settings module wins);
 4. ``SCRATCH_RUN`` (set by ``scrapy parse/bench/check/shell/fetch/view``, crawler/commands/):
    ``OUTPUT_DIR`` and ``STATE_DIR`` become a throwaway folder removed at exit and no run report
-   is made, so trying a page never writes reports, JSONL or state into the real folders.
+   is made, so trying a page never writes reports, JSONL or state into the real folders;
+5. the folder of ``LOG_FILE`` is created, and one that cannot be is one line and exit 78 (not
+   a traceback from Scrapy's logging set-up).
 
 Each crawler's ``update_settings`` repeats 2 and 3 (idempotent) for a crawler built without a
 process (a bare ``Crawler``).
@@ -29,7 +31,7 @@ import tempfile
 
 from scrapy.utils.conf import closest_scrapy_cfg
 
-from crawler import __version__, config
+from crawler import __version__, config, environment
 from crawler.reliability import mask_secrets, secrets_in_settings
 
 #: above the command line (40): a scratch run never writes into the folders -s names
@@ -50,6 +52,12 @@ class SettingsAddon:
         if bad:
             for line in bad:
                 print(f"crawler: {line}", file=sys.stderr)
+            raise SystemExit(config.EX_CONFIG)
+        log_file = settings.get("LOG_FILE")
+        broken = environment.folder_problem(os.path.dirname(os.path.abspath(log_file)), "LOG_FILE's folder") \
+            if log_file and settings.getbool("LOG_ENABLED", True) else None
+        if broken:  # Scrapy would raise from its logging set-up, a traceback and exit 1
+            print(f"crawler: {broken.message}".replace("-s LOG_FILE's folder=PATH", "-s LOG_FILE=PATH"), file=sys.stderr)
             raise SystemExit(config.EX_CONFIG)
         if settings.getbool("SCRATCH_RUN"):
             scratch = tempfile.mkdtemp(prefix="crawler-scratch-")

@@ -172,6 +172,18 @@ def test_unwritable_state_dir_exit_78_and_the_report_says_why(tmp_path):
     assert not list((tmp_path / "out").glob("jiji/*.jsonl"))
 
 
+def test_log_file_folder_is_made_or_named(tmp_path):
+    (tmp_path / "blocker").write_text("x")
+    proc = scrapy("crawl", "jiji", *replay(tmp_path, LOG_FILE=str(tmp_path / "blocker" / "crawl.log")))
+    assert proc.returncode == 78 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert lines(proc.stderr) == [f"crawler: LOG_FILE's folder {tmp_path / 'blocker'} is not a writable folder "
+                                  "(a file is in the way): make it writable, or give another folder with -s LOG_FILE=PATH; "
+                                  "nothing was crawled"]
+    proc = scrapy("crawl", "jiji", *replay(tmp_path, LOG_FILE=str(tmp_path / "logs" / "new" / "crawl.log")))
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert "jiji: OK" in (tmp_path / "logs" / "new" / "crawl.log").read_text()
+
+
 def test_the_traceback_shows_at_debug_only(tmp_path):
     (tmp_path / "state").write_text("x")
     proc = scrapy("crawl", "jiji", *replay(tmp_path, LOG_LEVEL="DEBUG"))

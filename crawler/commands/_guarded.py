@@ -51,6 +51,11 @@ def folders(settings) -> dict[str, str]:
         ("OUTPUT_DIR", "output"), ("STATE_DIR", ".state"), ("WARC_DIR", None), ("JOBDIR", None)) if settings.get(name) or default}
 
 
+def secrets_of(settings, spargs: dict) -> list[str]:
+    """Secrets of -s, -a and REDIS_URL, longest first: masked in every line and file."""
+    return sorted(set(secrets_in_settings(settings)) | set(secrets_in_args(spargs, os.environ)), key=len, reverse=True)
+
+
 def refuse_bad_usage(settings, names: list[str], spargs: dict) -> None:
     """Exit 2 with one line when NAMES (default: every spider) holds an unknown spider or SPARGS a
     bad ``-a``. Called from the commands' ``process_options``: before the crawler process exists
@@ -63,15 +68,14 @@ def refuse_bad_usage(settings, names: list[str], spargs: dict) -> None:
     if problem is None:
         problem = arguments_problem({name: loader.load(name) for name in names}, spargs)
     if problem:
-        secrets = sorted(set(secrets_in_settings(settings)) | set(secrets_in_args(spargs, os.environ)), key=len, reverse=True)
-        print(mask_secrets(f"crawler: {problem}", secrets), file=sys.stderr)
+        print(mask_secrets(f"crawler: {problem}", secrets_of(settings, spargs)), file=sys.stderr)
         raise SystemExit(EX_USAGE)
 
 
 def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subcommand: str = "crawl") -> int:
     settings = cmd.settings
     # secrets of -s, -a and REDIS_URL masked in the lock file, in every message and log line
-    secrets = sorted(set(secrets_in_settings(settings)) | set(secrets_in_args(spargs, os.environ)), key=len, reverse=True)
+    secrets = secrets_of(settings, spargs)
     install_masking(secrets)
     log_file = bool(settings.get("LOG_FILE")) and settings.getbool("LOG_ENABLED", True)
 
@@ -85,8 +89,9 @@ def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subc
             print(mask(f"crawler: {line}"), file=sys.stderr)
 
     classes = {name: cmd.crawler_process.spider_loader.load(name) for name in names}
-    output_dir, state_dir = folders(settings)["OUTPUT_DIR"], folders(settings)["STATE_DIR"]
-    for setting, path in folders(settings).items():
+    writes = folders(settings)
+    output_dir, state_dir = writes["OUTPUT_DIR"], writes["STATE_DIR"]
+    for setting, path in writes.items():
         broken = environment.folder_problem(path, setting)
         if broken:
             say(logging.ERROR, broken.message)

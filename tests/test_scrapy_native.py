@@ -234,6 +234,18 @@ def test_corrupt_state_files_are_moved_aside_and_rebuilt_from_the_jsonl(tmp_path
     assert jiji["stats"]["dedupe/recovered"] == len(written)
 
 
+def test_a_lone_crawl_reports_the_repaired_state_file(tmp_path):
+    assert scrapy("crawl", "jiji", *replay(tmp_path)).returncode == 0
+    (tmp_path / "state" / "seen.sqlite").write_bytes(b"garbage")
+    for side in ("-wal", "-shm"):
+        (tmp_path / "state" / ("seen.sqlite" + side)).unlink(missing_ok=True)
+    proc = scrapy("crawl", "jiji", *replay(tmp_path))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    [repaired] = reports(tmp_path / "out")[-1]["state_repaired"]
+    assert repaired.startswith(f"state file {tmp_path / 'state' / 'seen.sqlite'} is not a usable database")
+    assert "rebuilt from the JSONL" in repaired
+
+
 def test_sqlite_problem_and_move_aside(tmp_path):
     good = tmp_path / "good.sqlite"
     import sqlite3

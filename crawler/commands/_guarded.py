@@ -116,6 +116,8 @@ def run_spiders(cmd, names: list[str], spargs: dict, combined_report: bool, subc
         say(logging.ERROR, line)
     if repaired:
         extra["state_repaired"] = repaired
+    if extra and not combined_report:  # a lone crawl's report is written by RunReport: it adds these
+        settings.set("RUN_REPORT_EXTRA", dict(extra), priority="cmdline")
     unattributed_before = unattributed_errors()
     crawlers = []
     try:

@@ -203,6 +203,8 @@ class RunReport:
         # spider, or, before the per-crawler log count, of every spider still running)
         for line in human_lines(report):
             logger.log(logging.INFO if report["ok"] else logging.WARNING, line, extra={"spider": spider})
-        if self.standalone:
-            path = self.crawler.run_report_path = write_report(self.crawler.settings.get("OUTPUT_DIR") or "output", [report])
+        if self.standalone:  # with what the command found before the run (crawler/commands/_guarded.py)
+            extra = self.crawler.settings.getdict("RUN_REPORT_EXTRA") or None
+            path = self.crawler.run_report_path = write_report(
+                self.crawler.settings.get("OUTPUT_DIR") or "output", [report], extra)
             logger.info("run report: %s", path)

@@ -65,8 +65,10 @@ def number(kind: type, low: float | None = None, high: float | None = None, opti
             return None if optional else what
         if isinstance(v, bool):
             return what
+        if kind is int and isinstance(v, float):  # Scrapy's getint would cut 2.5 to 2 silently
+            return what
         try:
-            n = kind(v) if kind is float or not isinstance(v, float) else None
+            n = kind(v)
         except (TypeError, ValueError):
             n = None
         if n is None or (low is not None and n < low) or (high is not None and n > high):

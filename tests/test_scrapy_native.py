@@ -364,6 +364,12 @@ def test_cron_line_prints_the_summary_on_failure(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_live_crawl_with_log_file_prints_nothing(live, tmp_path):
+    run = live.crawlall(tmp_path, ["jiji"], settings={"LOG_FILE": str(tmp_path / "crawl.log")})
+    assert run.exitcode == 0 and run.log == "", run.log
+    assert live.fetches("jen.jiji.com") and "jiji: OK" in (tmp_path / "crawl.log").read_text()
+
+
 def test_a_lone_crawl_with_log_file_prints_its_summary_only_on_failure(tmp_path):
     ok = scrapy("crawl", "jiji", *replay(tmp_path, LOG_FILE=str(tmp_path / "a.log")))
     assert ok.returncode == 0 and ok.stderr == "" and ok.stdout == "", ok.stderr

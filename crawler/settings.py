@@ -1,5 +1,4 @@
 """Scrapy settings of the crawler. Every project setting is listed in README "Settings"."""
-from crawler import __version__
 
 BOT_NAME = "crawler"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -21,7 +20,8 @@ WARC_MAX_PENDING = 200         # requests of archived pages waiting in the sched
 
 # --- politeness (live crawls) ----------------------------------------------
 CONTACT = "https://github.com/news-crawler/news-crawler/issues"
-USER_AGENT = f"news-crawler/{__version__} (research news crawler; +{CONTACT})"
+# USER_AGENT is built from CONTACT when the process starts (crawler/settingsaddon.py): -s CONTACT=
+# changes it; -s USER_AGENT= still wins
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -45,6 +45,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 WARN_ON_GENERATOR_RETURN_VALUE = False
 
 ADDONS = {
+    # settings checked once at start (exit 78), relative paths under the project root,
+    # USER_AGENT from CONTACT, throwaway folders for parse/bench/check/shell (crawler/settingsaddon.py)
+    "crawler.settingsaddon.SettingsAddon": -10,
     "crawler.replay.ReplayAddon": 0,
     # with -a warc=PATH (WARC_INPUT): archived records are the responses, nothing is fetched
     "crawler.warc.addon.WarcAddon": 5,

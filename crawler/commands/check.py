@@ -8,7 +8,7 @@ from the sites, which finds layout drift of the sites themselves.
 
 A check is not a crawl: a page an earlier crawl wrote is still checked (INCREMENTAL off), and no
 run report or run history is written (RunReport off; Scrapy's check already turns the item
-pipelines and feeds off).
+pipelines and feeds off), and as a scratch run it writes no state (crawler/commands/_scratch.py).
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from scrapy.commands.check import Command as ScrapyCheck
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.conf import closest_scrapy_cfg
 
+from crawler.commands._scratch import scratch
+
 
 def fixtures_dir() -> Path:
     """``fixtures/`` beside the project's scrapy.cfg (this checkout's when none is found)."""
@@ -28,6 +30,9 @@ def fixtures_dir() -> Path:
 
 
 class Command(ScrapyCheck):
+    # a scratch run: nothing is written into OUTPUT_DIR/STATE_DIR (crawler/commands/_scratch.py)
+    default_settings = scratch(ScrapyCheck)
+
     def add_options(self, parser):
         super().add_options(parser)
         parser.add_argument("--live", action="store_true",

@@ -1,7 +1,8 @@
 """``scrapy crawlall [spider ...]``: every spider (or the ones named) in one process, for cron.
 
 One lock, one run report (``OUTPUT_DIR/reports/run-*.json``), one exit code:
-0 all healthy, 1 any spider failed (the report names the rule), 75 another run is active.
+0 all healthy, 1 any spider failed (the report names the rule), 2 usage, 75 another run is
+active, 78 configuration or environment (crawler/commands/_guarded.py).
 A feed of ``-o``/``-O``/``FEEDS`` shared by the spiders (a file or stdout) is written as one
 part per spider and joined after the run (crawler/feedparts.py), or refused before the run with
 exit 2.
@@ -14,10 +15,9 @@ import sys
 import tempfile
 
 from scrapy.commands import BaseRunSpiderCommand
-from scrapy.exceptions import UsageError
 
 from crawler.commands._arguments import EX_USAGE
-from crawler.commands._guarded import run_spiders
+from crawler.commands._guarded import refuse_bad_usage, run_spiders
 from crawler.feedparts import Unjoinable, join, plan
 
 logger = logging.getLogger("crawler.run")
@@ -32,13 +32,13 @@ class Command(BaseRunSpiderCommand):
     def short_desc(self):
         return "Run every spider (or those named) in one process: locked, reported, cron exit codes"
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        refuse_bad_usage(self.settings, args, opts.spargs)  # exit 2: unknown spider, bad -a
+
     def run(self, args, opts):
         assert self.crawler_process
-        known = self.crawler_process.spider_loader.list()
-        names = args or sorted(known)
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise UsageError(f"unknown spider(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        names = args or sorted(self.crawler_process.spider_loader.list())
         self.settings.set("RUN_REPORT_STANDALONE", False, priority="cmdline")
         scratch = tempfile.mkdtemp(prefix="crawlall-feeds-")   # parts of a feed to stdout (-O -)
         joined = True

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 
 from crawler import drift, health
 from crawler.items import RECORD_KEYS
@@ -153,6 +154,8 @@ class RunReport:
         self.crawler = crawler
         self.started = time.monotonic()
         s = crawler.settings
+        if not s.getbool("RUN_REPORT_ENABLED", True):  # scrapy parse/bench/check/shell (SCRATCH_RUN)
+            raise NotConfigured("RUN_REPORT_ENABLED is False")
         self.floors = s.getdict("HEALTH_FLOORS") or None
         self.author_floors = s.getdict("HEALTH_AUTHOR_FLOORS") or None
         self.min_items = s.getint("HEALTH_MIN_ITEMS", 1)
@@ -162,6 +165,7 @@ class RunReport:
         self.drift_min_runs = s.getint("HEALTH_DRIFT_MIN_RUNS", 1)
         self.history_dir = Path(s.get("STATE_DIR") or ".state") / "history"
         crawler.run_report = None
+        crawler.run_report_path = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -199,6 +203,8 @@ class RunReport:
         # spider, or, before the per-crawler log count, of every spider still running)
         for line in human_lines(report):
             logger.log(logging.INFO if report["ok"] else logging.WARNING, line, extra={"spider": spider})
-        if self.standalone:
-            path = write_report(self.crawler.settings.get("OUTPUT_DIR") or "output", [report])
+        if self.standalone:  # with what the command found before the run (crawler/commands/_guarded.py)
+            extra = self.crawler.settings.getdict("RUN_REPORT_EXTRA") or None
+            path = self.crawler.run_report_path = write_report(
+                self.crawler.settings.get("OUTPUT_DIR") or "output", [report], extra)
             logger.info("run report: %s", path)

@@ -86,6 +86,7 @@ class DedupePipeline:
         shared[2] += 1
         self._shared_key = key
         self.store, self.index = shared[0], shared[1]
+        fresh = self.store.get_meta("last_commit") is None  # a new (or moved-aside, corrupt) state file
         try:
             n = self.recover()
         except Exception as exc:  # noqa: BLE001 - recovery is best effort, never fatal
@@ -93,7 +94,10 @@ class DedupePipeline:
             n = 0
         if n:
             self.stats.inc_value("dedupe/recovered", n)
-            logger.warning("dedupe: marked %d lines written after the last state commit of an interrupted run", n)
+            if fresh:
+                logger.info("dedupe: story index built from the %d lines of %s", n, self.spider_folder)
+            else:
+                logger.warning("dedupe: marked %d lines written after the last state commit of an interrupted run", n)
 
     def close_spider(self):
         if self.store is not None:

@@ -59,8 +59,10 @@ def test_check_passes_offline_on_the_fixtures_and_writes_nothing(tmp_path):
 
 def test_check_without_pages_to_replay_says_so_in_one_line(tmp_path):
     proc = check(tmp_path, "-s", f"REPLAY_DIR={tmp_path / 'none'}")
-    assert proc.returncode == 2, proc.stderr[-2000:]
-    assert proc.stderr.count("\n") == 1 and f"REPLAY_DIR {tmp_path / 'none'} is not a folder" in proc.stderr
+    # a REPLAY_DIR that is not a folder is a configuration error (crawler/config.py): exit 78
+    assert proc.returncode == 78, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and f"REPLAY_DIR={tmp_path / 'none'}" in proc.stderr
+    assert "existing folder" in proc.stderr
 
 
 def without_headline(html: str) -> str:

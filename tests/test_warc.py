@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from benchmarks.bench_warc import gzip_members as _split_members
 from crawler.golden import ROOT, crawl, read_records
 from crawler.warc.paths import Source, expand
 from crawler.warc.reader import read_at, scan
@@ -38,19 +39,6 @@ def _strip(records, keys=WARC_KEYS):
 
 def _page(url: str, text: str = "hello", when: str = "2026-02-28T12:00:00Z") -> Page:
     return Page(url, f"<html><body><p>{text}</p></body></html>".encode(), fetched_at=when)
-
-
-def _split_members(data: bytes) -> list[bytes]:
-    import zlib
-
-    out, pos = [], 0
-    while pos < len(data):
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        d.decompress(data[pos:])
-        used = len(data) - pos - len(d.unused_data)
-        out.append(data[pos:pos + used])
-        pos += used
-    return out
 
 
 def _scan_all(path: Path):
@@ -306,7 +294,7 @@ def test_japantimes_from_a_cc_news_file_writes_what_a_replay_writes(tmp_path):
     (tmp_path / "urls.txt").write_text("\n".join(jt_urls) + "\n")
     want, rproc = crawl("japantimes", {"urls_file": str(tmp_path / "urls.txt")}, settings={"INCREMENTAL": "False"},
                         workdir=tmp_path / "r")
-    assert rproc.returncode == 0, r_why(proc)
+    assert rproc.returncode == 0, _why(rproc)
     assert len(want) >= 5 and _strip(got) == _strip(want)
     assert all(r["warc_file"] == str(tmp_path / "CC-NEWS-20250628080000-00001.warc.gz") for r in got)
     assert all(r["warc_record_id"].startswith("<urn:uuid:") for r in got)

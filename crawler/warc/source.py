@@ -117,6 +117,16 @@ class WarcSource:
     async def process_start(self, start=None):
         spider = self.crawler.spider
         selection = Selection.for_spider(spider)
+        async for src in self.archive_files():
+            async for request in self.requests_of(src, spider, selection):
+                yield request
+            # every request of SRC is in the scheduler now (the engine queues a start request
+            # before it asks for the next one)
+            await self.file_queued(src)
+
+    async def archive_files(self):
+        """The files to read, in order (a worker of a shared crawl claims them instead:
+        :class:`crawler.distributed.warc.DistributedWarcSource`)."""
         try:
             sources = await _in_thread(self.sources)
         except (OSError, ValueError) as exc:
@@ -132,8 +142,10 @@ class WarcSource:
                 return
             if src is None:
                 return
-            async for request in self.requests_of(src, spider, selection):
-                yield request
+            yield src
+
+    async def file_queued(self, src: Source) -> None:
+        """Called when every request of SRC is queued (nothing to do in one process)."""
 
     async def requests_of(self, src: Source, spider, selection: Selection):
         """The requests of one file: scan it, then one request per capture to serve."""
@@ -152,24 +164,30 @@ class WarcSource:
         self.account(name, report, scanned)
         taken = 0
         for t in scanned.taken:
-            key = url_key(t.uri)
-            before = self.served.get(key)
-            if before is not None and (t.date or "") <= before:
+            newer = self.take(t)
+            if newer is not False:  # older than a capture served, or a later one than it
                 report["superseded"] += 1
                 self.stats.inc_value("warc/superseded")
+            if newer is None:
                 continue
-            if before is not None:  # a later capture than the one served from an earlier file
-                report["superseded"] += 1
-                self.stats.inc_value("warc/superseded")
-            self.served[key] = t.date or ""
             await self.wait_for_room()
             taken += 1
             self.stats.inc_value("warc/taken")
-            yield self.request_for(t, name, spider, newer=before is not None)
+            yield self.request_for(t, name, spider, newer=newer)
         report["taken"] += taken
         logger.info("warc: %s: %d records read, %d taken, %d superseded, %d skipped, %d problems",
                     name, scanned.records, taken, report["superseded"], sum(scanned.skipped.values()),
                     len(scanned.problems))
+
+    def take(self, t) -> bool | None:
+        """Whether capture T is served: None when a capture of its URL as late or later was served
+        in this run, else whether it is later than one served from an earlier file."""
+        key = url_key(t.uri)
+        before = self.served.get(key)
+        if before is not None and (t.date or "") <= before:
+            return None
+        self.served[key] = t.date or ""
+        return before is not None
 
     def scan(self, src: Source, selection: Selection) -> FileScan:
         """The first pass over one file (runs in a thread)."""

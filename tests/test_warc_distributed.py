@@ -189,3 +189,39 @@ def test_a_killed_workers_file_is_taken_over_and_every_article_written_once(arch
     stats = [report(w)["stats"] for w in works[1:]]
     assert sum(s.get("distributed/warc_taken_over", 0) for s in stats) == 1
     assert sum(s.get("distributed/warc_claimed", 0) for s in stats) == len(scanned)
+    # the held file's captures the victim had queued (two at least: a third was being taken) are
+    # dropped by the frontier when the file is read again, and counted
+    assert sum(s.get("dupefilter/filtered", 0) for s in stats) >= 2
+
+
+def test_a_later_capture_in_another_file_is_served_by_the_workers_as_by_one_process(archives, redis_server, tmp_path):
+    """Across files the latest capture wins on the workers too: a changed later capture is written
+    again (same item_id), an older one is superseded; the same lines as one process writes."""
+    import shutil
+
+    from benchmarks.bench_warc import corpus_entries
+    from tests.warcfiles import Page, write_warc
+
+    folder = tmp_path / "archives"
+    folder.mkdir()
+    for p in sorted(archives.glob("*.warc.gz")):
+        shutil.copy(p, folder / p.name)
+    (url_a, body_a, _), (url_b, body_b, _) = corpus_entries(archives.parent / "corpus", SPIDER)[:2]
+    changed = body_a.read_bytes().replace(b"<p>", b"<p>Updated with a new first sentence about the harbour. ", 1)
+    assert changed != body_a.read_bytes()
+    write_warc(folder / "CC-NEWS-20261201000000-99999.warc.gz",
+               [Page(url_a, changed, fetched_at="2026-12-01T00:00:00Z"),
+                Page(url_b, body_b.read_bytes(), fetched_at="2020-01-01T00:00:00Z")])
+    single = tmp_path / "single"
+    assert run_workers([warc_worker(folder, single, "single")], env_with(None)) == [0]
+    works = [tmp_path / f"w{i}" for i in range(2)]
+    rcs = run_workers([warc_worker(folder, w, f"w{i}") for i, w in enumerate(works)], env_with(redis_server.url))
+    assert rcs == [0, 0], "\n".join((w / "crawl.log").read_text() for w in works)[-4000:]
+    want = Counter(r["item_id"] for r in written(single))
+    recs = [r for w in works for r in written(w)]
+    assert Counter(r["item_id"] for r in recs) == want
+    by_url = [r for r in recs if r["url"] == url_a]
+    assert len(by_url) == 2 and len({r["item_id"] for r in by_url}) == 1            # written again ...
+    assert sum("Updated with a new first sentence" in r["body"] for r in by_url) == 1  # ... the later capture
+    assert [r["fetched_at"] for r in recs if r["url"] == url_b] != ["2020-01-01T00:00:00Z"]  # the older: superseded
+    assert sum(report(w)["stats"].get("warc/superseded", 0) for w in works) >= 2

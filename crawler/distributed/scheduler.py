@@ -95,6 +95,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
             return False
         if not added:
             self.df.log(request, self.spider)
+            self.stats.inc_value("dupefilter/filtered")  # as Scrapy's own filter counts it
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True

@@ -97,6 +97,24 @@ def test_file_queue_claims_in_list_order_with_leases_and_takeover(redis_server, 
     assert a.pending() == 0 and a.register(files) == 3
 
 
+def test_status_shows_the_archive_files_and_reset_forgets_them(redis_server, tmp_path, capsys):
+    import redis
+
+    from crawler.distributed.cli import _cli
+    from crawler.distributed.warc import WarcFileQueue
+    from crawler.warc.paths import Source
+    r = redis.Redis.from_url(redis_server.url)
+    q = WarcFileQueue(r, SPIDER, "w1", lease_s=30)
+    q.register([(i, Source(f"/data/f{i}.warc.gz", f"/data/f{i}.warc.gz")) for i in range(3)])
+    q.done(q.claim().name)
+    q.claim()
+    assert _cli(["--redis", redis_server.url, "status", SPIDER]) == 0
+    out = capsys.readouterr().out
+    assert "archive files     1 to claim, 1 being read, 1 done" in out and "/data/f1.warc.gz: worker w1" in out
+    assert _cli(["--redis", redis_server.url, "reset", SPIDER]) == 0
+    assert not list(r.scan_iter(match=f"{SPIDER}:warc:*"))
+
+
 def test_served_captures_latest_wins_and_a_file_taken_over_serves_its_captures_again(redis_server):
     import redis
 

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler.distributed.common import crawler_client, redis_url, worker_id
+from crawler.distributed.common import WARC_KEY, WARC_KEY_NAMES, crawler_client, redis_url, worker_id
 from crawler.distributed.guard import RedisGuard
 from crawler.warc.paths import Source
 from crawler.warc.scan import url_key
@@ -136,8 +136,7 @@ class WarcFileQueue:
 
     def __init__(self, r, spider: str, worker: str, lease_s: float):
         self.r, self.worker, self.lease_s = r, worker, lease_s
-        k = f"{spider}:warc:"
-        self.keys = {w: k + w for w in ("files", "where", "leases", "done", "served")}
+        self.keys = {w: WARC_KEY.format(spider=spider, what=w) for w in WARC_KEY_NAMES}
         self._register = r.register_script(_REGISTER)
         self._claim = r.register_script(_CLAIM)
         self._renew = r.register_script(_RENEW)

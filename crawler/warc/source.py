@@ -7,7 +7,8 @@ PATH names (:mod:`crawler.warc.paths`), in order:
    serving the previous file meanwhile) finds the records this spider takes and the latest
    capture of each URL; a remote file is streamed, never stored;
 2. one request per taken capture goes to the engine, whose download handler
-   (:mod:`crawler.warc.handler`) reads the record back by offset as the response; the page
+   (:mod:`crawler.warc.handler`) serves the page the first pass kept (``WARC_KEEP_MB`` of
+   them at most, :class:`crawler.warc.scan.KeptPages`) or reads the record back by offset; the page
    then goes through the spider's ``parse_article``, the pipelines, dedupe and JSONL like a
    page of a live crawl. Nothing is followed from it: the archive is the crawl.
 
@@ -36,7 +37,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import signals as our_signals
 from crawler.reliability import mask_secrets
 from crawler.warc.paths import DEFAULT_BASE_URL, Source, expand, open_url
-from crawler.warc.scan import FileScan, Originals, scan_file, url_key
+from crawler.warc.scan import FileScan, KeptPages, Originals, scan_file, url_key
 from crawler.warc.select import Selection
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,9 @@ class WarcSource:
         self.stats.set_value("warc/file_reports", self.reports)
         self.served: dict[str, str] = {}  # url key -> WARC-Date of the capture served in this run
         self.originals = Originals()
+        # pages the first pass read whole, for the download handler (crawler/warc/handler.py)
+        self.kept = crawler._warc_kept = KeptPages(int(s.getfloat("WARC_KEEP_MB", 32) * 1024 * 1024),
+                                                   s.getint("DOWNLOAD_MAXSIZE", 0) or None)
         crawler.signals.connect(self.item_written, signal=our_signals.item_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -193,9 +197,9 @@ class WarcSource:
         """The first pass over one file (runs in a thread)."""
         if src.remote:
             with open_url(src.location, self.user_agent, self.timeout) as fh:
-                return scan_file(fh, src.location, selection, self.originals)
+                return scan_file(fh, src.location, selection, self.originals, self.kept)
         with open(src.location, "rb") as fh:
-            return scan_file(fh, src.location, selection, self.originals)
+            return scan_file(fh, src.location, selection, self.originals, self.kept)
 
     def account(self, name: str, report: FileReport, scanned: FileScan) -> None:
         inc = self.stats.inc_value

@@ -243,3 +243,35 @@ def test_a_later_capture_in_another_file_is_served_by_the_workers_as_by_one_proc
     assert sum("Updated with a new first sentence" in r["body"] for r in by_url) == 1  # ... the later capture
     assert [r["fetched_at"] for r in recs if r["url"] == url_b] != ["2020-01-01T00:00:00Z"]  # the older: superseded
     assert sum(report(w)["stats"].get("warc/superseded", 0) for w in works) >= 2
+
+
+def test_redis_going_away_mid_file_stops_the_worker_and_a_rerun_completes_the_files(archives, tmp_path):
+    from tests.test_distributed import _redis_server_cls
+    server = _redis_server_cls()().start()
+    try:
+        import redis as redis_py
+        r = redis_py.Redis.from_url(server.url)
+        work = tmp_path / "w0"
+        cmd = warc_worker(archives, work, "w0", ["-s", "WARC_MAX_PENDING=2"])
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env_with(server.url), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if r.hlen(f"{SPIDER}:warc:leases") and r.hlen(f"{SPIDER}:warc:served") >= 3:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the worker finished before Redis could be stopped"
+        server.stop()                                         # Redis goes away mid-file
+        assert proc.wait(120) == 1
+        log = (work / "crawl.log").read_text()
+        assert "is unreachable" in log and "Traceback" not in log
+        first = written(work)
+        assert len(first) < FILES * PER_FILE
+        server.start()                                        # back: the same command again
+        assert run_workers([cmd], env_with(server.url)) == [0], (work / "crawl.log").read_text()[-3000:]
+        assert "which this worker held when it stopped, is read again" in (work / "crawl.log").read_text()
+        recs = written(work)
+        assert max(Counter(rec["item_id"] for rec in recs).values()) == 1
+        assert {rec["url"] for rec in recs} == all_urls(archives)
+    finally:
+        server.cleanup()

@@ -265,6 +265,10 @@ class DistributedWarcSource(WarcSource):
         self.current = None
         self._safe(lambda: self.queue.done(src.name), "warc done")
 
+    @property
+    def halted(self) -> bool:
+        return self.guard.down is not None  # the worker is stopping; a rerun reads the file again
+
     def take(self, t) -> bool | None:
         return self._safe(lambda: self.queue.take(url_key(t.uri), t.date or "", t.record_id or ""), "warc served")
 

@@ -169,6 +169,8 @@ class WarcSource:
         taken = 0
         for t in scanned.taken:
             newer = self.take(t)
+            if self.halted:
+                break
             if newer is not False:  # older than a capture served, or a later one than it
                 report["superseded"] += 1
                 self.stats.inc_value("warc/superseded")
@@ -182,6 +184,11 @@ class WarcSource:
         logger.info("warc: %s: %d records read, %d taken, %d superseded, %d skipped, %d problems",
                     name, scanned.records, taken, report["superseded"], sum(scanned.skipped.values()),
                     len(scanned.problems))
+
+    @property
+    def halted(self) -> bool:
+        """Whether to stop handing out requests (a shared crawl whose Redis went away)."""
+        return False
 
     def take(self, t) -> bool | None:
         """Whether capture T is served: None when a capture of its URL as late or later was served

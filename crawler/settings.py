@@ -17,6 +17,7 @@ WARC_GZIP_LEVEL = 6            # gzip level of each archived record
 WARC_INPUT = None              # archives to read instead of the network; `-a warc=PATH` sets it
 WARC_BASE_URL = "https://data.commoncrawl.org/"   # what relative warc.paths entries resolve against
 WARC_MAX_PENDING = 200         # requests of archived pages waiting in the scheduler at most (flat memory)
+WARC_KEEP_MB = 32              # pages the first pass over an archive keeps for serving (0: read each back)
 
 # --- politeness (live crawls) ----------------------------------------------
 CONTACT = "https://github.com/news-crawler/news-crawler/issues"

@@ -180,3 +180,50 @@ def test_table_shows_the_median_and_slowest_of_repeated_crawls():
           "ours_above_engine_ms": 3.5}
     text = table({"machine": {}, "throughput": {"conversation": tp}, "targets": []})
     assert "median and slowest of the 3 runs, CPU ms per page: full 4.90 / 5.90; bare 1.10 / 1.20." in text
+
+
+def test_warc_bench_corpus_as_warc_holds_every_page_and_the_edge_cases_judge_warcio_right(tmp_path):
+    """benchmarks/bench_warc.py: the corpus as CC-NEWS-shaped WARC files, read back whole; warcio
+    right on the edge cases the crawler needs (the bench's library choice rests on this)."""
+    from benchmarks.bench_warc import build_warcs, corpus_entries, edge_cases, read_warcio
+    from benchmarks.corpus import build
+    from crawler.warc.reader import read_at, scan
+
+    build(tmp_path / "c", 12, seed=4, sites={"jiji"})
+    paths = build_warcs(tmp_path / "c", tmp_path / "w", files=2, spider="jiji")
+    entries = corpus_entries(tmp_path / "c", "jiji")
+    served = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            caps = [c for c, _, p in scan(fh) if c is not None and p is None]
+            assert [c.rec_type for c in caps[:4]] == ["warcinfo", "request", "response", "metadata"]
+            for c in caps:
+                if c.rec_type == "response":
+                    served[c.uri] = read_at(fh, c.offset).body
+    assert served == {u: body.read_bytes() for u, body, _ in entries}
+    assert read_warcio(paths[0])[0] == 1 + 3 * 6
+    cases = edge_cases(tmp_path / "edge")
+    assert set(cases) == {"truncated tail", "lying length", "ARC file"}
+    assert all(row["warcio"]["ok"] for row in cases.values())
+
+
+def test_table_shows_the_warc_part_and_its_target():
+    from benchmarks.run import table, targets
+
+    r = {"warc": {"spider": "conversation", "fastwarc": "2.0.1",
+                  "input": {"replay": {"pages": 10, "cpu_ms_per_page": 4.0, "pages_per_s": 100, "written": 10},
+                            "warc": {"pages": 10, "cpu_ms_per_page": 4.5, "pages_per_s": 90, "written": 10},
+                            "warc_above_replay_ms": 0.5, "warc_file_mb": 1.2},
+                  "stages": {"scan_ms": 0.3, "read_back_ms": 0.2, "inflate_only_ms": 0.25},
+                  "readers": {"warcio": {"records": 31, "records_per_s": 4000},
+                              "fastwarc": {"records": 31, "records_per_s": 9000}},
+                  "edge_cases": {"ARC file": {"expected": "2 responses",
+                                              "warcio": {"ok": True, "records": 3, "short_records": 0, "error": None},
+                                              "fastwarc": {"ok": False, "records": 0, "short_records": 0,
+                                                           "error": "OSError: Invalid WARC header"}}}}}
+    r["targets"] = targets(r)
+    assert [(t["value"], t["met"]) for t in r["targets"]] == [(0.5, False)]
+    text = table(r)
+    assert "| -a warc=FILE | 4.50 | 90 | 10 |" in text and "+0.50 CPU ms a page" in text
+    assert "| fastwarc | 31 | 9000 |" in text
+    assert "| ARC file (2 responses) | right (3 records, 0 short) | **wrong** (0 records, 0 short; OSError) |" in text

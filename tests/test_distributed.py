@@ -89,9 +89,9 @@ def run_workers(cmds: list[list[str]], env: dict, timeout: float = 300) -> list[
     return [p.wait(timeout) for p in procs]
 
 
-def records(work: Path) -> list[dict]:
+def records(work: Path, spider: str = SPIDER) -> list[dict]:
     out = []
-    for path in sorted((work / "out" / SPIDER).glob("*.jsonl")):
+    for path in sorted((work / "out" / spider).glob("*.jsonl")):
         for line in path.read_bytes().splitlines(keepends=True):
             assert line.endswith(b"\n"), f"torn line in {path}: {line[:80]!r}"
             out.append(json.loads(line))

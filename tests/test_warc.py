@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from benchmarks.bench_warc import gzip_members as _split_members
 from crawler.golden import ROOT, crawl, read_records
 from crawler.warc.paths import Source, expand
 from crawler.warc.reader import read_at, scan
@@ -38,19 +39,6 @@ def _strip(records, keys=WARC_KEYS):
 
 def _page(url: str, text: str = "hello", when: str = "2026-02-28T12:00:00Z") -> Page:
     return Page(url, f"<html><body><p>{text}</p></body></html>".encode(), fetched_at=when)
-
-
-def _split_members(data: bytes) -> list[bytes]:
-    import zlib
-
-    out, pos = [], 0
-    while pos < len(data):
-        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        d.decompress(data[pos:])
-        used = len(data) - pos - len(d.unused_data)
-        out.append(data[pos:pos + used])
-        pos += used
-    return out
 
 
 def _scan_all(path: Path):
@@ -195,6 +183,47 @@ def test_scan_latest_capture_wins_and_revisits_resolve_to_their_original(tmp_pat
         assert read_at(fh, revisit.offset).body == other.body
 
 
+def test_first_pass_keeps_the_pages_it_takes_as_they_read_back_and_drops_superseded_ones(tmp_path):
+    from crawler.warc.scan import KeptPages
+
+    old = _page("https://a.example/story", "first version", "2026-01-01T00:00:00Z")
+    new = dated(old, "2026-01-02T00:00:00Z", b"<html><p>second version</p></html>")
+    other = _page("https://a.example/other", "other", "2026-01-01T00:00:00Z")
+    skipped = _page("https://b.example/elsewhere", "not this spider's")
+    path = tmp_path / "k.warc.gz"
+    write_warc(path, [old, other, skipped, new], revisits=[(other, "2026-01-05T00:00:00Z")])
+    sel = Selection.for_spider(_Spider(["a.example"], lambda u: True))
+    keep = KeptPages(1 << 20)
+    with open(path, "rb") as fh:
+        res = scan_file(fh, str(path), sel, keep=keep)
+    with open(path, "rb") as fh:
+        plain = scan_file(fh, str(path), sel)
+    assert [(t.uri, t.offset, t.date) for t in res.taken] == [(t.uri, t.offset, t.date) for t in plain.taken]
+    by_url = {t.uri: t for t in res.taken}
+    # kept: the latest capture of STORY (the older one was dropped); OTHER's revisit is served
+    # from its original, which was kept when read; nothing of the other site
+    assert len(keep) == 2 and keep.size == len(new.body) + len(other.body)
+    with open(path, "rb") as fh:
+        for t in (by_url[old.url], by_url[other.url]):
+            kept, back = keep.pop((t.path, t.offset)), read_at(fh, t.offset)
+            assert (kept.status, kept.headers, kept.body) == (back.status, back.headers, back.body)
+    assert len(keep) == 0 and keep.size == 0
+
+
+def test_kept_pages_stay_under_their_size_the_oldest_going_first():
+    from crawler.warc.reader import Record
+    from crawler.warc.scan import KeptPages
+
+    keep = KeptPages(100, max_body=60)
+    rec = lambda n: Record("https://a.example/", None, None, 200, [], b"x" * n)  # noqa: E731
+    assert keep.put(("f", 0), rec(40)) and keep.put(("f", 1), rec(40))
+    assert keep.put(("f", 2), rec(40))                        # over 100: the oldest is let go
+    assert keep.pop(("f", 0)) is None and keep.size == 80 and len(keep) == 2
+    assert not keep.put(("f", 3), rec(61))                    # over DOWNLOAD_MAXSIZE: read back instead
+    assert keep.pop(("f", 1)).body == b"x" * 40 and keep.pop(("f", 1)) is None
+    assert KeptPages(0).put(("f", 9), rec(1)) is False        # WARC_KEEP_MB=0 keeps nothing
+
+
 def test_scan_counts_an_unresolved_revisit(tmp_path):
     page = _page("https://a.example/x")
     write_warc(tmp_path / "r.warc.gz", [page], revisits=[(page, "2026-03-01T00:00:00Z")])
@@ -306,7 +335,7 @@ def test_japantimes_from_a_cc_news_file_writes_what_a_replay_writes(tmp_path):
     (tmp_path / "urls.txt").write_text("\n".join(jt_urls) + "\n")
     want, rproc = crawl("japantimes", {"urls_file": str(tmp_path / "urls.txt")}, settings={"INCREMENTAL": "False"},
                         workdir=tmp_path / "r")
-    assert rproc.returncode == 0, r_why(proc)
+    assert rproc.returncode == 0, _why(rproc)
     assert len(want) >= 5 and _strip(got) == _strip(want)
     assert all(r["warc_file"] == str(tmp_path / "CC-NEWS-20250628080000-00001.warc.gz") for r in got)
     assert all(r["warc_record_id"].startswith("<urn:uuid:") for r in got)
@@ -382,6 +411,8 @@ def test_republisher_takes_pages_carrying_the_sources_stories_only(tmp_path):
 class _RangeHandler(SimpleHTTPRequestHandler):
     """A static folder with byte ranges (Common Crawl's data host answers them)."""
 
+    ranges: list[str] = []  # the Range headers answered
+
     def log_message(self, *a):
         pass
 
@@ -390,6 +421,7 @@ class _RangeHandler(SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if not rng or not os.path.isfile(path):
             return super().send_head()
+        self.ranges.append(rng)
         data = Path(path).read_bytes()
         start, _, end = rng.removeprefix("bytes=").partition("-")
         start, end = int(start), int(end) if end else len(data) - 1
@@ -414,8 +446,10 @@ def data_host(tmp_path):
     srv.server_close()
 
 
-def test_cc_news_warc_paths_served_over_http(tmp_path, data_host):
+@pytest.mark.parametrize("keep_mb", ["32", "0"], ids=["pages kept by the first pass", "pages read back by range"])
+def test_cc_news_warc_paths_served_over_http(tmp_path, data_host, keep_mb):
     root, base = data_host
+    _RangeHandler.ranges = []
     folder = root / "crawl-data" / "CC-NEWS" / "2025" / "06"
     folder.mkdir(parents=True)
     jiji = fixture_pages("jiji", only_articles=True)
@@ -425,8 +459,14 @@ def test_cc_news_warc_paths_served_over_http(tmp_path, data_host):
     (folder / "warc.paths.gz").write_bytes(gzip.compress(
         b"crawl-data/CC-NEWS/2025/06/CC-NEWS-20250628000000-00000.warc.gz\n"
         b"crawl-data/CC-NEWS/2025/06/CC-NEWS-20250628120000-00001.warc.gz\n"))
-    got, proc = _warc_crawl("jiji", f"{base}/crawl-data/CC-NEWS/2025/06/warc.paths.gz", tmp_path / "w")
+    got, proc = _warc_crawl("jiji", f"{base}/crawl-data/CC-NEWS/2025/06/warc.paths.gz", tmp_path / "w",
+                            settings={"WARC_KEEP_MB": keep_mb})
     assert proc.returncode == 0, _why(proc)
+    st = _report(tmp_path / "w" / "out")["stats"]
+    if keep_mb == "0":   # each page taken is fetched by an HTTP byte range, as from Common Crawl
+        assert "warc/served_kept" not in st and len(_RangeHandler.ranges) == st["warc/served"] > 0
+    else:                # the first pass streamed each file once and kept the pages it took
+        assert st["warc/served_kept"] == st["warc/served"] > 0 and _RangeHandler.ranges == []
     assert {r["url"] for r in got if r["kind"] == "article"} >= {p.url for p in jiji if "jiji.com" in p.url} - {None}
     assert {r["warc_file"] for r in got} == {
         f"{base}/crawl-data/CC-NEWS/2025/06/CC-NEWS-20250628000000-00000.warc.gz",

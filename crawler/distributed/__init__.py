@@ -52,13 +52,14 @@ Where each piece lives (one component a file, as in ``crawler/pipelines/``):
 ``dedupe.py``                 :class:`RedisDedupePipeline` (story index in Redis)
 ``guard.py``                  :class:`RedisGuard`: Redis lost -> one ERROR, clean stop, exit 1
 ``common.py``                 the Redis URL/client, worker id, key names (no Scrapy component)
+``warc.py``                   :class:`DistributedWarcSource` (``-a warc=``): archive files claimed
+                              one at a time with a lease, a killed worker's file taken over
 ``cli.py``, ``__main__.py``   ``python -m crawler.distributed {seed,status,reset}``
 ============================  ==================================================================
 
-A new shared resource gets its own file here and is switched on by :class:`DistributedAddon`:
-e.g. sharing WARC files between workers (issue 19) goes in ``warc.py`` (a component built by
-``from_crawler`` that raises ``NotConfigured`` without ``REDIS_URL``), registered in
-``addon.py`` beside the others; the WARC writer itself stays in ``crawler/warc/``.
+A new shared resource gets its own file here and is switched on by :class:`DistributedAddon`
+(a component built by ``from_crawler`` that raises ``NotConfigured`` without ``REDIS_URL``),
+as ``warc.py`` is; the WARC reader and writer themselves stay in ``crawler/warc/``.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ _EXPORTS = {
     "RedisDedupePipeline": "dedupe", "RedisGuard": "guard", "redis_url": "common", "mask_url": "common",
     "client_from_url": "common", "crawler_client": "common", "worker_id": "common", "prefix": "common",
     "REDIS_ERRORS": "common", "QUEUE_KEY": "common", "DUPEFILTER_KEY": "common", "START_URLS_KEY": "common",
+    "DistributedWarcSource": "warc",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -46,6 +46,8 @@ class DistributedAddon:
         for name, old, new in (
             ("DOWNLOADER_MIDDLEWARES", IncrementalMiddleware, RedisIncrementalMiddleware),
             ("ITEM_PIPELINES", "crawler.pipelines.dedupe.DedupePipeline", "crawler.distributed.dedupe.RedisDedupePipeline"),
+            # -a warc=: the archive files are claimed one at a time, each scanned by one worker
+            ("SPIDER_MIDDLEWARES", "crawler.warc.source.WarcSource", "crawler.distributed.warc.DistributedWarcSource"),
         ):
             _replace_component(settings, name, old, new)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", DistributedSpiderMiddleware, 5)

@@ -5,7 +5,9 @@ import json
 import os
 from pathlib import Path
 
-from crawler.distributed.common import DUPEFILTER_KEY, QUEUE_KEY, START_URLS_KEY, client_from_url, mask_url
+from crawler.distributed.common import (
+    DUPEFILTER_KEY, QUEUE_KEY, START_URLS_KEY, WARC_KEY, WARC_KEY_NAMES, client_from_url, mask_url,
+)
 
 
 def _cli(argv: list[str] | None = None) -> int:
@@ -20,7 +22,7 @@ def _cli(argv: list[str] | None = None) -> int:
     seed.add_argument("-f", "--file", help="file of URLs, one a line ('#' comments)")
     st = sub.add_parser("status", help="frontier size, seen fingerprints, workers and their progress")
     st.add_argument("spider")
-    rs = sub.add_parser("reset", help="forget the frontier (queue, dupefilter, in-flight) of a spider")
+    rs = sub.add_parser("reset", help="forget the frontier (queue, dupefilter, in-flight, archive file list) of a spider")
     rs.add_argument("spider")
     rs.add_argument("--state", action="store_true", help="also forget the seen store and the story index")
     args = ap.parse_args(argv)
@@ -46,6 +48,13 @@ def _cli(argv: list[str] | None = None) -> int:
         print(f"  queued requests   {r.zcard(QUEUE_KEY % {'spider': name})}")
         print(f"  seen fingerprints {r.scard(DUPEFILTER_KEY % {'spider': name})}")
         print(f"  start URLs queued {r.llen(START_URLS_KEY.format(spider=name))}")
+        warc = {w: WARC_KEY.format(spider=name, what=w) for w in WARC_KEY_NAMES}
+        leases = {k.decode(): v.decode().rsplit(" ", 1)[0] for k, v in r.hgetall(warc["leases"]).items()}
+        if leases or r.zcard(warc["files"]) or r.scard(warc["done"]):
+            print(f"  archive files     {r.zcard(warc['files'])} to claim, {len(leases)} being read, "
+                  f"{r.scard(warc['done'])} done")
+            for f, w in sorted(leases.items()):
+                print(f"    {mask_url(f)}: worker {w}")
         for key in sorted(r.scan_iter(match=f"{name}:inflight:*")):
             w = key.decode().split(":inflight:", 1)[1]
             p = progress.get(w, {})
@@ -59,6 +68,7 @@ def _cli(argv: list[str] | None = None) -> int:
         return 0
     keys = [QUEUE_KEY % {"spider": name}, DUPEFILTER_KEY % {"spider": name}, START_URLS_KEY.format(spider=name),
             f"{name}:workers", f"{name}:starting", f"{name}:progress"]
+    keys += [WARC_KEY.format(spider=name, what=w) for w in WARC_KEY_NAMES]
     keys += list(r.scan_iter(match=f"{name}:inflight:*"))
     n = r.delete(*keys)
     if args.state:

@@ -24,6 +24,9 @@ except ImportError:  # pragma: no cover - exercised only without the extra
 QUEUE_KEY = "%(spider)s:requests"
 DUPEFILTER_KEY = "%(spider)s:dupefilter"
 START_URLS_KEY = "{spider}:start_urls"
+#: the shared list of archive files of a ``-a warc=`` crawl (crawler/distributed/warc.py)
+WARC_KEY = "{spider}:warc:{what}"
+WARC_KEY_NAMES = ("files", "where", "leases", "done", "served")
 
 
 def redis_url(settings=None) -> str | None:

@@ -10,7 +10,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
 from crawler.distributed.common import (
-    DUPEFILTER_KEY, QUEUE_KEY, REDIS_ERRORS, START_URLS_KEY, crawler_client, logger, redis_url, worker_id,
+    DUPEFILTER_KEY, QUEUE_KEY, START_URLS_KEY, crawler_client, logger, redis_url, worker_id,
 )
 from crawler.distributed.guard import RedisGuard
 
@@ -94,13 +94,7 @@ class DistributedCoordinator:
 
     # --- redis helpers
     def _safe(self, fn, where: str, default=None):
-        if self.guard.down:
-            return default
-        try:
-            return fn()
-        except REDIS_ERRORS as exc:
-            self.guard.fail(exc, where)
-            return default
+        return self.guard.call(fn, where, default)
 
     def _now(self) -> float:
         sec, usec = self.r.time()

@@ -1,7 +1,7 @@
 """RedisGuard: the first Redis connection error anywhere becomes one clear error and a clean stop."""
 from __future__ import annotations
 
-from crawler.distributed.common import logger, mask_url, redis_url
+from crawler.distributed.common import REDIS_ERRORS, logger, mask_url, redis_url
 
 
 class RedisGuard:
@@ -18,6 +18,16 @@ class RedisGuard:
         if guard is None:
             guard = crawler._redis_guard = cls(crawler)
         return guard
+
+    def call(self, fn, where: str, default=None):
+        """FN(), or DEFAULT when Redis is down already or goes down now (then :meth:`fail`)."""
+        if self.down is not None:
+            return default
+        try:
+            return fn()
+        except REDIS_ERRORS as exc:
+            self.fail(exc, where)
+            return default
 
     def fail(self, exc: BaseException, where: str) -> None:
         if self.down is not None:

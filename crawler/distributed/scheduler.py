@@ -1,5 +1,9 @@
 """RedisScheduler: scrapy-redis's scheduler, with an atomic seen+push and a pop that parks the
-request in this worker's in-flight hash."""
+request in this worker's in-flight hash.
+
+A request may carry its own dupefilter fingerprint in ``meta["dist_fingerprint"]``: a capture
+of a web archive (:mod:`crawler.distributed.warc`) is one URL at one date, not the URL.
+"""
 from __future__ import annotations
 
 from crawler.distributed.common import DUPEFILTER_KEY, QUEUE_KEY, REDIS_ERRORS, crawler_client, logger, worker_id
@@ -82,7 +86,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
         if self.guard.down:
             return False
         try:
-            fp = self.df.request_fingerprint(request)
+            fp = request.meta.get("dist_fingerprint") or self.df.request_fingerprint(request)
             data = self.queue._encode_request(request)
             added = self._enqueue(keys=[self.df.key, self.queue.key],
                                   args=[fp, -request.priority, data, "1" if request.dont_filter else "0"])
@@ -91,6 +95,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
             return False
         if not added:
             self.df.log(request, self.spider)
+            self.stats.inc_value("dupefilter/filtered")  # as Scrapy's own filter counts it
             return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True

@@ -9,9 +9,12 @@
 * :mod:`crawler.warc.writer`   rotating per-record-gzipped WARC/1.1 files, crash-safe; no Scrapy.
 * :mod:`crawler.warc.addon`    ``-a warc=``: serve the archive instead of the network.
 * :mod:`crawler.warc.source`   spider middleware: the start requests, one per record taken.
-* :mod:`crawler.warc.handler`  download handler: a request's record read back as its response.
+* :mod:`crawler.warc.handler`  download handler: the page the first pass kept, or the request's
+                               record read back, as its response.
 * :mod:`crawler.warc.archive`  downloader middleware: ``WARC_DIR`` archives every response.
 * :mod:`crawler.warc.stamp`    spider middleware: ``warc_file`` / ``warc_record_id`` on each item.
+
+Many files on many workers (``REDIS_URL``): :mod:`crawler.distributed.warc`.
 
 Why warcio and not FastWARC: README "Web archives" (measured by ``make bench``).
 """

@@ -2,7 +2,8 @@
 
 Every http(s) request of such a crawl comes here; none reaches the network. A request made by
 :mod:`crawler.warc.source` carries where its record is (``meta["warc"]``: file, offset); the
-record is read back and served with the status, headers and body of its HTTP block, and its
+page the first pass kept (``warc/served_kept``), else the record read back, is served with the
+status, headers and body of its HTTP block, and its
 ``WARC-Date`` as the fetch time (the ``X-Replay-Fetched-At`` header, which
 :class:`crawler.middlewares.FetchTimeMiddleware` turns into ``fetched_at``). A request with
 no record (anything the spider would follow from a page) gets a 404 (``warc/miss``).
@@ -79,6 +80,11 @@ class WarcDownloadHandler(BaseDownloadHandler):
             self.inc("warc/miss")
             return responsetypes.from_args(url=request.url)(url=request.url, status=404, body=b"", request=request)
         path, offset = ref["path"], ref["offset"]
+        kept = getattr(self.crawler, "_warc_kept", None)
+        rec = kept.pop((path, offset)) if kept is not None else None
+        if rec is not None:
+            self.inc("warc/served_kept")
+            return self._response(request, ref, rec)
         try:
             if is_url(path):
                 rec = read_at(io.BytesIO(await self._range(path, offset, ref.get("length"))), 0, self.max_body)
@@ -93,6 +99,9 @@ class WarcDownloadHandler(BaseDownloadHandler):
             logger.warning("warc: %s at offset %d: body over DOWNLOAD_MAXSIZE (%d bytes), skipped",
                            ref.get("file") or path, offset, self.max_body)
             raise IgnoreRequest(f"archived body over DOWNLOAD_MAXSIZE: {request.url}")
+        return self._response(request, ref, rec)
+
+    def _response(self, request, ref: dict, rec):
         self.inc("warc/served")
         headers = Headers(rec.headers)
         date = ref.get("date") or rec.date

@@ -7,7 +7,8 @@ PATH names (:mod:`crawler.warc.paths`), in order:
    serving the previous file meanwhile) finds the records this spider takes and the latest
    capture of each URL; a remote file is streamed, never stored;
 2. one request per taken capture goes to the engine, whose download handler
-   (:mod:`crawler.warc.handler`) reads the record back by offset as the response; the page
+   (:mod:`crawler.warc.handler`) serves the page the first pass kept (``WARC_KEEP_MB`` of
+   them at most, :class:`crawler.warc.scan.KeptPages`) or reads the record back by offset; the page
    then goes through the spider's ``parse_article``, the pipelines, dedupe and JSONL like a
    page of a live crawl. Nothing is followed from it: the archive is the crawl.
 
@@ -36,7 +37,7 @@ from scrapy.exceptions import NotConfigured
 from crawler import signals as our_signals
 from crawler.reliability import mask_secrets
 from crawler.warc.paths import DEFAULT_BASE_URL, Source, expand, open_url
-from crawler.warc.scan import FileScan, Originals, scan_file, url_key
+from crawler.warc.scan import FileScan, KeptPages, Originals, scan_file, url_key
 from crawler.warc.select import Selection
 
 logger = logging.getLogger(__name__)
@@ -99,6 +100,9 @@ class WarcSource:
         self.stats.set_value("warc/file_reports", self.reports)
         self.served: dict[str, str] = {}  # url key -> WARC-Date of the capture served in this run
         self.originals = Originals()
+        # pages the first pass read whole, for the download handler (crawler/warc/handler.py)
+        self.kept = crawler._warc_kept = KeptPages(int(s.getfloat("WARC_KEEP_MB", 32) * 1024 * 1024),
+                                                   s.getint("DOWNLOAD_MAXSIZE", 0) or None)
         crawler.signals.connect(self.item_written, signal=our_signals.item_written)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -117,6 +121,16 @@ class WarcSource:
     async def process_start(self, start=None):
         spider = self.crawler.spider
         selection = Selection.for_spider(spider)
+        async for src in self.archive_files():
+            async for request in self.requests_of(src, spider, selection):
+                yield request
+            # every request of SRC is in the scheduler now (the engine queues a start request
+            # before it asks for the next one)
+            await self.file_queued(src)
+
+    async def archive_files(self):
+        """The files to read, in order (a worker of a shared crawl claims them instead:
+        :class:`crawler.distributed.warc.DistributedWarcSource`)."""
         try:
             sources = await _in_thread(self.sources)
         except (OSError, ValueError) as exc:
@@ -132,8 +146,10 @@ class WarcSource:
                 return
             if src is None:
                 return
-            async for request in self.requests_of(src, spider, selection):
-                yield request
+            yield src
+
+    async def file_queued(self, src: Source) -> None:
+        """Called when every request of SRC is queued (nothing to do in one process)."""
 
     async def requests_of(self, src: Source, spider, selection: Selection):
         """The requests of one file: scan it, then one request per capture to serve."""
@@ -152,32 +168,45 @@ class WarcSource:
         self.account(name, report, scanned)
         taken = 0
         for t in scanned.taken:
-            key = url_key(t.uri)
-            before = self.served.get(key)
-            if before is not None and (t.date or "") <= before:
+            newer = self.take(t)
+            if self.halted:
+                break
+            if newer is not False:  # older than a capture served, or a later one than it
                 report["superseded"] += 1
                 self.stats.inc_value("warc/superseded")
+            if newer is None:
                 continue
-            if before is not None:  # a later capture than the one served from an earlier file
-                report["superseded"] += 1
-                self.stats.inc_value("warc/superseded")
-            self.served[key] = t.date or ""
             await self.wait_for_room()
             taken += 1
             self.stats.inc_value("warc/taken")
-            yield self.request_for(t, name, spider, newer=before is not None)
+            yield self.request_for(t, name, spider, newer=newer)
         report["taken"] += taken
         logger.info("warc: %s: %d records read, %d taken, %d superseded, %d skipped, %d problems",
                     name, scanned.records, taken, report["superseded"], sum(scanned.skipped.values()),
                     len(scanned.problems))
 
+    @property
+    def halted(self) -> bool:
+        """Whether to stop handing out requests (a shared crawl whose Redis went away)."""
+        return False
+
+    def take(self, t) -> bool | None:
+        """Whether capture T is served: None when a capture of its URL as late or later was served
+        in this run, else whether it is later than one served from an earlier file."""
+        key = url_key(t.uri)
+        before = self.served.get(key)
+        if before is not None and (t.date or "") <= before:
+            return None
+        self.served[key] = t.date or ""
+        return before is not None
+
     def scan(self, src: Source, selection: Selection) -> FileScan:
         """The first pass over one file (runs in a thread)."""
         if src.remote:
             with open_url(src.location, self.user_agent, self.timeout) as fh:
-                return scan_file(fh, src.location, selection, self.originals)
+                return scan_file(fh, src.location, selection, self.originals, self.kept)
         with open(src.location, "rb") as fh:
-            return scan_file(fh, src.location, selection, self.originals)
+            return scan_file(fh, src.location, selection, self.originals, self.kept)
 
     def account(self, name: str, report: FileReport, scanned: FileScan) -> None:
         inc = self.stats.inc_value

@@ -243,6 +243,8 @@ _BY_PREFIX = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)
 _SUFFIX = re.compile(r"^(?:jr|sr)\.?$|^(?:ii|iii|iv)$", re.I)
 _AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b)\s*")
+#: A trailing short author code in brackets: "Elena Oberholzer (obe)", "Marc Tanner (MTA)".
+_AUTHOR_CODE = re.compile(r"(?<=\S)\s*[(\[]([A-Za-z\u00c0-\u024f]{2,4})[)\]]$")
 _INITIAL = re.compile(r"^[A-Z]\.(?:-?[A-Z]\.)*$")
 _NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*$")
 
@@ -264,6 +266,9 @@ def clean_person_name(text: object) -> str:
         prev = name
         name = _TITLE_PREFIX.sub("", name).strip()
     name = name.strip(" ,;:|-–—*")
+    code = _AUTHOR_CODE.search(name)
+    if code and not lookup_agency(code.group(1)):
+        name = name[: code.start()]  # "Elena Oberholzer (obe)": the desk's short code for her
     if name.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", name):
         name = name[:-1].rstrip()
     letters = [c for c in name if c.isalpha()]

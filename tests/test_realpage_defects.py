@@ -1,0 +1,231 @@
+"""Issue 15, point 3: defects found on real pages of unseen layouts, structured-data and
+attribution side. Every page here is made up in the style of the pages that showed the defect."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from parsel import Selector
+
+from crawler import attribution as attr
+from crawler.extract import structured
+from crawler.sites.base import ArticlePage
+from crawler.sites.republisher import RepublisherPage, attribution_links
+
+URL = "https://www.example-news.test/2024/05/14/a-story-about-the-harbour/"
+PARAS = "".join(
+    f"<p>Paragraph {i} of the story says something long enough about the harbour and its new cranes.</p>"
+    for i in range(1, 6)
+)
+
+
+def page(head: str = "", body: str = PARAS, ld: object | None = None) -> str:
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld is not None else ""
+    return (f"<html><head><title>A story about the harbour</title>{head}{script}</head>"
+            f"<body><article><h1>A story about the harbour</h1>{body}</article></body></html>")
+
+
+def names(authors) -> list[str]:
+    return [a.name for a in authors]
+
+
+PAGES = [ArticlePage, RepublisherPage]
+
+
+# ------------------------------------------------------------------ JSON-LD authors by @id
+GRAPH = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "NewsArticle", "@id": URL + "#article", "headline": "A story about the harbour",
+         "author": {"@id": URL + "#/schema/person/1f2e"}, "datePublished": "2024-05-14T08:00:00+02:00",
+         "publisher": {"@id": "https://www.example-news.test/#organization"}},
+        {"@type": "Organization", "@id": "https://www.example-news.test/#organization", "name": "Example News"},
+        {"@type": "Person", "@id": URL + "#/schema/person/1f2e", "name": "Miriam Okafor",
+         "url": "https://www.example-news.test/author/miriam-okafor/"},
+    ],
+}
+
+
+@pytest.mark.parametrize("cls", PAGES)
+def test_jsonld_author_given_as_id_reference_is_the_person_of_the_graph(cls):
+    p = cls(page(ld=GRAPH), URL)
+    assert names(p.authors()) == ["Miriam Okafor"]
+    assert p.authors()[0].url == "https://www.example-news.test/author/miriam-okafor/"
+    assert p.publisher() == "Example News"
+
+
+def test_jsonld_author_references_resolve_in_a_list_and_across_blocks():
+    ld_article = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour",
+                  "author": [{"@id": "#person-1"}, {"@id": "#person-2"}]}
+    ld_people = [{"@context": "https://schema.org", "@type": "Person", "@id": "#person-1", "name": "Miriam Okafor"},
+                 {"@context": "https://schema.org", "@type": "Person", "@id": "#person-2", "name": "Tomasz Wilk"}]
+    html = page(head=f'<script type="application/ld+json">{json.dumps(ld_people)}</script>', ld=ld_article)
+    art = structured.jsonld_article(Selector(text=html))
+    assert [structured.ld_text(a) for a in art["author"]] == ["Miriam Okafor", "Tomasz Wilk"]
+    assert names(ArticlePage(html, URL).authors()) == ["Miriam Okafor", "Tomasz Wilk"]
+
+
+def test_jsonld_reference_cycles_do_not_loop():
+    ld = {"@graph": [
+        {"@type": "NewsArticle", "@id": "#a", "headline": "Harbour", "author": {"@id": "#p"}},
+        {"@type": "Person", "@id": "#p", "name": "Miriam Okafor", "author": {"@id": "#a"}},
+    ]}
+    art = structured.jsonld_article(Selector(text=page(ld=ld)))
+    assert structured.ld_text(art["author"]) == "Miriam Okafor"
+    json.dumps(art)  # no cycle: the structure still serialises
+
+
+@pytest.mark.parametrize("cls", PAGES)
+def test_jsonld_author_given_only_by_given_and_family_name(cls):
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "A story about the harbour",
+          "author": {"@type": "Person", "givenName": "Miriam", "familyName": "Okafor",
+                     "url": "https://www.example-news.test/author/okafor"}}
+    assert names(cls(page(ld=ld), URL).authors()) == ["Miriam Okafor"]
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("Elena Oberholzer (obe)", ["Elena Oberholzer"]),
+    ("By Elena Oberholzer (obe) and Marc Tanner (MTA)", ["Elena Oberholzer", "Marc Tanner"]),
+    ("Elena Oberholzer (AFP)", []),  # an agency in brackets is no author code: not dropped silently
+    ("Elena Oberholzer (a much longer remark)", []),
+])
+def test_trailing_author_code_is_dropped_from_a_byline(byline, expected):
+    assert attr.split_authors(byline) == expected
+
+
+def test_author_code_is_dropped_in_jsonld_names_too():
+    ld = {"@type": "NewsArticle", "headline": "Harbour", "author": {"@type": "Person", "name": "Elena Oberholzer (obe)"}}
+    assert names(RepublisherPage(page(ld=ld), URL).authors()) == ["Elena Oberholzer"]
+    assert attr.clean_person_name("Elena Oberholzer (obe)") == "Elena Oberholzer"
+
+
+# ------------------------------------------------------------------ meta author sources
+def meta_page(*tags: str) -> str:
+    return page(head="".join(tags))
+
+
+@pytest.mark.parametrize("cls", PAGES)
+def test_article_author_meta_holding_a_name_is_an_author(cls):
+    html = meta_page('<meta property="og:site_name" content="Example News">',
+                     '<meta property="article:author" content="Miriam Okafor">')
+    assert names(cls(html, URL).authors()) == ["Miriam Okafor"]
+
+
+@pytest.mark.parametrize("cls", PAGES)
+def test_twitter_data1_written_by_is_an_author(cls):
+    html = meta_page('<meta name="twitter:label1" content="Written by">',
+                     '<meta name="twitter:data1" content="Miriam Okafor">',
+                     '<meta name="twitter:label2" content="Est. reading time">',
+                     '<meta name="twitter:data2" content="4 minutes">')
+    assert names(cls(html, URL).authors()) == ["Miriam Okafor"]
+
+
+@pytest.mark.parametrize("tags", [
+    # a URL is a profile, not a name
+    ('<meta property="article:author" content="https://www.facebook.com/examplenews">',),
+    # agencies and the site are not people
+    ('<meta property="article:author" content="Reuters">',),
+    ('<meta property="og:site_name" content="Example News">', '<meta property="article:author" content="Example News">'),
+    # twitter:data1 that is not a "Written by" value
+    ('<meta name="twitter:label1" content="Est. reading time">', '<meta name="twitter:data1" content="4 Minutes Read">'),
+    ('<meta name="twitter:label1" content="Written by">', '<meta name="twitter:data1" content="Editorial Team">'),
+])
+def test_meta_author_sources_keep_people_only(tags):
+    sel = Selector(text=meta_page(*tags))
+    assert structured.meta_authors(sel) == []
+    for cls in PAGES:
+        assert names(cls(meta_page(*tags), URL).authors()) == []
+
+
+def test_meta_authors_come_after_jsonld():
+    ld = {"@type": "NewsArticle", "headline": "Harbour", "author": {"@type": "Person", "name": "Tomasz Wilk"}}
+    html = page(head='<meta property="article:author" content="Miriam Okafor">', ld=ld)
+    for cls in PAGES:
+        assert names(cls(html, URL).authors()) == ["Tomasz Wilk"]
+
+
+def test_meta_authors_order_and_several_people():
+    sel = Selector(text=meta_page(
+        '<meta name="author" content="Miriam Okafor and Tomasz Wilk">',
+        '<meta property="article:author" content="Tomasz Wilk">',
+        '<meta name="twitter:label1" content="Written by">', '<meta name="twitter:data1" content="Ana Lima">'))
+    assert structured.meta_authors(sel) == ["Miriam Okafor", "Tomasz Wilk", "Ana Lima"]
+
+
+# ------------------------------------------------------------------ entities in JSON-LD strings
+def test_html_entities_in_jsonld_strings_are_unescaped():
+    ld = {"@type": "NewsArticle", "headline": "Arnault&#8217;s empire &amp; the heirs",
+          "description": "How LVMH&#039;s chief plans &quot;the handover&quot;",
+          "author": {"@type": "Person", "name": "Zo&euml; Brannigan"},
+          "articleSection": "Business &amp; Markets"}
+    for cls in PAGES:
+        p = cls(page(ld=ld), URL)
+        assert p.headline() == "Arnault\u2019s empire & the heirs"
+        assert p.description() == 'How LVMH\'s chief plans "the handover"'
+        assert names(p.authors()) == ["Zoë Brannigan"]
+        assert p.section() == "Business & Markets"
+
+
+# ------------------------------------------------------------------ articleBody holding HTML
+def test_jsonld_article_body_holding_html_is_text_paragraphs():
+    body = ("<p>The harbour authority approved the <strong>new cranes</strong> on Monday.</p>\n"
+            "<p>Work starts in June &amp; ends in 2026, the authority said.<br></p>"
+            "<figure><img src='x.jpg'><figcaption>Cranes</figcaption></figure>"
+            "<h2>What changes</h2><ul><li>Two berths</li><li>One rail link</li></ul>")
+    ld = {"@type": "NewsArticle", "headline": "Harbour", "articleBody": body}
+    art = structured.jsonld_article(Selector(text=page(ld=ld)))
+    assert art["articleBody"].split("\n\n") == [
+        "The harbour authority approved the new cranes on Monday.",
+        "Work starts in June & ends in 2026, the authority said.",
+        "What changes", "Two berths", "One rail link",
+    ]
+    # the republisher's JSON-LD body layer then writes no tag
+    p = RepublisherPage(page(ld=ld, body=""), URL)
+    assert "<" not in (p.body() or "x<")
+    assert "new cranes on Monday" in p.body()
+
+
+def test_jsonld_article_body_escaped_html_and_plain_text():
+    ld = {"@type": "NewsArticle", "headline": "Harbour",
+          "articleBody": "&lt;p&gt;First paragraph.&lt;/p&gt;&lt;p&gt;Second &amp;amp; last.&lt;/p&gt;"}
+    art = structured.jsonld_article(Selector(text=page(ld=ld)))
+    assert art["articleBody"] == "First paragraph.\n\nSecond & last."
+    plain = {"@type": "NewsArticle", "headline": "Harbour", "articleBody": "If a < b and c > d, then it holds.\nNext line."}
+    art = structured.jsonld_article(Selector(text=page(ld=plain)))
+    assert art["articleBody"] == "If a < b and c > d, then it holds.\nNext line."
+
+
+# ------------------------------------------------------------------ attribution_links on malformed markup
+MALFORMED = ('<p>This article is republished from <a href="https://theconversation.com/the-harbour-cranes-231234" '
+             '{}="" {{attrs}}>The Conversation</a> under a Creative Commons license.</p>')
+
+
+def test_attribution_links_survive_attribute_names_lxml_cannot_read():
+    sel = Selector(text=page(body=PARAS + MALFORMED))
+    links = attribution_links(sel, URL)
+    assert [(o.publisher, o.url, ev) for o, ev in links] == [
+        ("The Conversation", "https://theconversation.com/the-harbour-cranes-231234", "republished-from-link")]
+
+
+def test_republisher_page_with_malformed_markup_loses_no_field():
+    p = RepublisherPage(page(body=PARAS + MALFORMED), URL)
+    art = p.article()
+    assert p.errors == []
+    assert art.is_republication is True
+    assert art.original_publisher == "The Conversation"
+    assert art.original_url == "https://theconversation.com/the-harbour-cranes-231234"
+    assert art.body and "Paragraph 5" in art.body
+
+
+def test_attr_of_reads_one_attribute_where_parsel_attrib_raises():
+    from crawler.extract.dom import attr_of
+
+    a = Selector(text='<a href="/x" {}="" data-id="7">t</a>').css("a")[0]
+    with pytest.raises(ValueError):
+        a.attrib  # noqa: B018 - the lxml pitfall itself: parsel builds a dict of every attribute
+    assert attr_of(a, "href") == "/x"
+    assert attr_of(a, "data-id") == "7"
+    assert attr_of(a, "title") is None
+    assert attr_of(a, "title", "") == ""
+    assert attr_of(a.root, "href") == "/x"
+    assert attr_of(None, "href") is None

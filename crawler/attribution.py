@@ -40,6 +40,7 @@ __all__ = [
     "split_byline",
     "is_placeholder",
     "is_person",
+    "is_site_name",
     "clean_person_name",
     "parse_role_line",
     "parse_atom_author",
@@ -239,7 +240,12 @@ _TITLE_PREFIX = re.compile(
     r"prof(?:essor)?\.?|assoc\.?\s+prof\.?|asst\.?\s+prof\.?|dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?|"
     r"rev\.?)\s+(?=\S)", re.I
 )
-_BY_PREFIX = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
+_BY_PREFIX = re.compile(
+    r"^(?:(?i:(?:written\s+)?by)\s*:?\s+|"
+    # "Von Andreas Hoffmann", "Par Loïc Le Clerc": only before two capitalised words ("Von Trotha" stays)
+    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))")
+#: A trailing social handle: "Williams Perdomo @wperdomod".
+_HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)
 _SUFFIX = re.compile(r"^(?:jr|sr)\.?$|^(?:ii|iii|iv)$", re.I)
 _AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b)\s*")
@@ -266,6 +272,7 @@ def clean_person_name(text: object) -> str:
         prev = name
         name = _TITLE_PREFIX.sub("", name).strip()
     name = name.strip(" ,;:|-–—*")
+    name = _HANDLE_TAIL.sub("", name)
     code = _AUTHOR_CODE.search(name)
     if code and not lookup_agency(code.group(1)):
         name = name[: code.start()]  # "Elena Oberholzer (obe)": the desk's short code for her
@@ -302,6 +309,25 @@ def is_person(name: object) -> bool:
         if not _NAME_TOKEN.match(token):
             return False
     return True
+
+
+_SITE_PARTS = re.compile(r"\s+[|\u2013\u2014:·•-]\s+|\s*\|\s*")
+_LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo|de|het)\s+", re.I)
+
+
+def _site_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _clean(text)).casefold()
+    return re.sub(r"[\W_]+", "", _LEADING_ARTICLE.sub("", text))
+
+
+def is_site_name(name: object, site: object) -> bool:
+    """Whether NAME is the site's own name: SITE (``og:site_name``, the publisher) or one of its
+    parts (``Achtsam durch die Krise | Die FURCHE`` names ``Die Furche``), case, a leading article
+    and punctuation ignored."""
+    key = _site_key(name) if isinstance(name, str) else ""
+    if not key or not isinstance(site, str) or not site.strip():
+        return False
+    return any(key == _site_key(part) for part in [site, *_SITE_PARTS.split(site)] if part.strip())
 
 
 def _byline_pieces(text: str) -> list[str]:

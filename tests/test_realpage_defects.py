@@ -144,12 +144,73 @@ def test_meta_authors_come_after_jsonld():
         assert names(cls(html, URL).authors()) == ["Tomasz Wilk"]
 
 
-def test_meta_authors_order_and_several_people():
+def test_meta_authors_come_from_the_first_source_naming_people():
     sel = Selector(text=meta_page(
         '<meta name="author" content="Miriam Okafor and Tomasz Wilk">',
         '<meta property="article:author" content="Tomasz Wilk">',
         '<meta name="twitter:label1" content="Written by">', '<meta name="twitter:data1" content="Ana Lima">'))
-    assert structured.meta_authors(sel) == ["Miriam Okafor", "Tomasz Wilk", "Ana Lima"]
+    assert structured.meta_authors(sel) == ["Miriam Okafor", "Tomasz Wilk"]
+    # a source naming nobody (the site, a URL) gives way to the next one
+    sel = Selector(text=meta_page(
+        '<meta property="og:site_name" content="Harbour Weekly">', '<meta name="author" content="Harbour Weekly">',
+        '<meta property="article:author" content="https://www.facebook.com/harbourweekly">',
+        '<meta name="twitter:label1" content="Written by">', '<meta name="twitter:data1" content="Ana Lima">'))
+    assert structured.meta_authors(sel) == ["Ana Lima"]
+
+
+@pytest.mark.parametrize("tags, expected", [
+    (('<meta itemprop="author" content="Frank Hahn">',), ["Frank Hahn"]),  # microdata in <head>
+    (('<meta name="twitter:label1" content="Verfasst von">', '<meta name="twitter:data1" content="Ana Lima">'), ["Ana Lima"]),
+    (('<meta name="twitter:label1" content="Written by">', '<meta name="twitter:data1" content="Ana Lima @analima">'), ["Ana Lima"]),
+    (('<meta name="parsely-author" content="Ana Lima">', '<meta name="parsely-author" content="Tomasz Wilk">'),
+     ["Ana Lima", "Tomasz Wilk"]),
+    (('<meta name="author" content="Harbour Weekly">', '<meta property="cXenseParse:author" content="Ana Lima">',
+      '<meta property="og:site_name" content="Harbour Weekly">'), ["Ana Lima"]),
+    # the site's name as one part of og:site_name ("Title | Site")
+    (('<meta property="og:site_name" content="The cranes are here | Die Hafenpost">',
+      '<meta name="author" content="Die Hafenpost">'), []),
+])
+def test_meta_author_vocabularies(tags, expected):
+    assert structured.meta_authors(Selector(text=meta_page(*tags))) == expected
+
+
+@pytest.mark.parametrize("name, site, expected", [
+    ("Die FURCHE", "Achtsam durch die Krise | Die FURCHE", True),
+    ("Harbour Weekly", "harbour weekly", True),
+    ("The Harbour-Weekly", "Harbour Weekly", True),
+    ("Ana Lima", "Harbour Weekly", False),
+    ("Ana Lima", None, False),
+    ("Harbour", "Harbour Weekly", False),
+])
+def test_is_site_name(name, site, expected):
+    assert attr.is_site_name(name, site) is expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("Von Andreas Hoffmann", ["Andreas Hoffmann"]),
+    ("Par Loïc Le Clerc", ["Loïc Le Clerc"]),
+    ("Von Trotha", ["Von Trotha"]),  # a surname, not "By Trotha"
+    ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+])
+def test_by_in_other_languages(byline, expected):
+    assert attr.split_authors(byline) == expected
+
+
+def test_attribution_pipeline_drops_the_site_name_as_author_and_counts_it():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import Author
+    from crawler.pipelines.attribution import AttributionPipeline
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    pipe = AttributionPipeline.from_crawler(crawler)
+    item = {"url": URL, "source": "republisher", "publisher": "Achtsam durch die Krise | Die FURCHE",
+            "authors": [Author(name="Die FURCHE", name_raw="Die FURCHE"), Author(name="Ursula Baatz", name_raw="Ursula Baatz")],
+            "body": "Some text of the story.", "images": [], "hints": {}}
+    out = pipe.process_item(item)
+    assert [a.name for a in out["authors"]] == ["Ursula Baatz"]
+    assert crawler.stats.get_value("attribution/authors_site_name") == 1
 
 
 # ------------------------------------------------------------------ entities in JSON-LD strings
@@ -171,7 +232,7 @@ def test_jsonld_article_body_holding_html_is_text_paragraphs():
     body = ("<p>The harbour authority approved the <strong>new cranes</strong> on Monday.</p>\n"
             "<p>Work starts in June &amp; ends in 2026, the authority said.<br></p>"
             "<figure><img src='x.jpg'><figcaption>Cranes</figcaption></figure>"
-            "<h2>What changes</h2><ul><li>Two berths</li><li>One rail link</li></ul>")
+            "<h2>What changes</h2><ul><li>Two berths</li><li>One rail link</li></ul>\n<p>,</p>")
     ld = {"@type": "NewsArticle", "headline": "Harbour", "articleBody": body}
     art = structured.jsonld_article(Selector(text=page(ld=ld)))
     assert art["articleBody"].split("\n\n") == [

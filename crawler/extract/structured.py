@@ -75,6 +75,7 @@ def unescape_text(text: str) -> str:
     return text
 
 
+_WORD = re.compile(r"\w")
 #: Elements whose text is not article body (a figure's caption, code, embeds).
 _NOT_BODY = frozenset({"script", "style", "noscript", "template", "figure", "figcaption", "iframe", "svg",
                        "button", "form", "head", "title"})
@@ -114,7 +115,8 @@ def html_paragraphs(markup: str) -> list[str]:
         parts.append(child.text or "")
         stack.append(iter(child))
         ends.append(child)
-    return [p for p in (clean(x) for x in "".join(parts).split("\n")) if p]
+    # a line of punctuation only (the "," between two embedded boxes) is no paragraph
+    return [p for p in (clean(x) for x in "".join(parts).split("\n")) if p and _WORD.search(p)]
 
 
 def _body_text(value: str) -> str:
@@ -326,35 +328,52 @@ def html_lang(sel: Selector) -> str | None:
 
 
 # ------------------------------------------------------------------ authors in <meta> tags
-#: A ``twitter:labelN`` whose ``twitter:dataN`` names the author (WordPress/Yoast: "Written by").
-_WRITTEN_BY = re.compile(r"^\s*(?:written\s+by|authors?|by|autor(?:in)?|auteur)\s*:?\s*$", re.I)
+#: A ``twitter:labelN`` whose ``twitter:dataN`` names the author (WordPress/Yoast: "Written by",
+#: translated with the site's language).
+_WRITTEN_BY = re.compile(
+    r"^\s*(?:written\s+by|authors?|by|verfasst\s+von|geschrieben\s+von|autor(?:in)?|écrit\s+par|"
+    r"auteur|escrito\s+por|scritto\s+da|geschreven\s+door|skrevet\s+af|skriven\s+av)\s*:?\s*$", re.I)
 _NOT_A_NAME = re.compile(r"^\s*(?:https?:|www\.|/)", re.I)
+#: Author <meta> names of the common metadata vocabularies (after ``author`` and ``article:author``):
+#: Parse.ly, cXense, Sailthru, Dublin Core.
+_MORE_AUTHOR_METAS = ("parsely-author", "cXenseParse:author", "sailthru.author", "DC.creator", "dc.creator",
+                      "dcterms.creator")
 
 
-def meta_author_texts(sel: Selector) -> list[str]:
-    """The author strings of the page's ``<meta>`` tags, as printed, in order of trust:
-    ``name=author``, ``property=article:author`` when it is a name (not a profile URL), and
-    ``twitter:dataN`` whose ``twitter:labelN`` is "Written by"."""
-    out = list(metas(sel, "author"))
-    out += [v for v in metas(sel, "article:author") if not _NOT_A_NAME.match(v)]
+def meta_author_sources(sel: Selector) -> list[list[str]]:
+    """The author strings of the page's ``<meta>`` tags, as printed, one list a source, in order of
+    trust: ``author`` (name, property or microdata itemprop), ``article:author`` when it is a name
+    (not a profile URL), ``twitter:dataN`` whose ``twitter:labelN`` is "Written by", then Parse.ly,
+    cXense, Sailthru and Dublin Core author tags."""
+    index = _meta_index(sel)
+    if index is not None:
+        authors = [c for c in (clean(v) for v in index.by_any.get("author", [])) if c]
+    else:
+        authors = metas(sel, "author")
+    sources = [authors, [v for v in metas(sel, "article:author") if not _NOT_A_NAME.match(v)]]
+    twitter = []
     for n in range(1, 5):
         label = meta(sel, f"twitter:label{n}")
         if label and _WRITTEN_BY.match(label):
             data = meta(sel, f"twitter:data{n}")
             if data and not _NOT_A_NAME.match(data):
-                out.append(data)
-    return out
+                twitter.append(data)
+    sources.append(twitter)
+    sources += [[v for v in metas(sel, name) if not _NOT_A_NAME.match(v)] for name in _MORE_AUTHOR_METAS]
+    return sources
 
 
 def meta_authors(sel: Selector) -> list[str]:
-    """People named by the page's ``<meta>`` author tags (:func:`meta_author_texts`), each once:
-    agencies, desks and the site's own name (``og:site_name``) are not people."""
+    """People named by the first ``<meta>`` author source that names any
+    (:func:`meta_author_sources`), each once: agencies, desks and the site's own name
+    (``og:site_name`` or a part of it) are not people."""
     site = meta(sel, "og:site_name")
-    out: list[str] = []
-    for text in meta_author_texts(sel):
-        for name in attr.split_authors(text):
-            if site and name.casefold() == site.casefold():
-                continue
-            if not any(attr.names_match(name, n) for n in out):
-                out.append(name)
-    return out
+    for texts in meta_author_sources(sel):
+        out: list[str] = []
+        for text in texts:
+            for name in attr.split_authors(text):
+                if not attr.is_site_name(name, site) and not any(attr.names_match(name, n) for n in out):
+                    out.append(name)
+        if out:
+            return out
+    return []

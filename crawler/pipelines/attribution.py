@@ -119,6 +119,10 @@ class AttributionPipeline:
             raw = raw if isinstance(raw, str) and raw.strip() else text
             people, others = attr.split_byline(text)
             self._note_agencies(others, own, evidence)
+            site = [p for p in people if attr.is_site_name(p, item.get("publisher"))]
+            if site:  # the site's own name ("Die FURCHE" on a page of Die FURCHE) is no person
+                self._inc("attribution/authors_site_name", len(site))
+                people = [p for p in people if p not in site]
             if not people:
                 dropped += 1
                 continue

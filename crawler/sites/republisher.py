@@ -30,7 +30,7 @@ from parsel import Selector
 
 from crawler.extract import generic
 from crawler.extract.dom import attr_of, element_text
-from crawler.extract.structured import ld_list, ld_text, meta_author_texts
+from crawler.extract.structured import ld_list, ld_text, meta_authors
 from crawler import attribution as attr
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
@@ -730,7 +730,7 @@ class RepublisherPage(ArticlePage):
 
     def people(self) -> list[Author]:
         """Authors from JSON-LD (a single Person 'A, B and C' is split), else the ``<meta>`` author
-        tags (``structured.meta_author_texts``), else the byline: people only (agencies, the site,
+        tags (``structured.meta_authors``), else the byline: people only (agencies, the site,
         'Staff' … are dropped)."""
         site = self.publisher() or ""
         found: list[tuple[str, str, str | None]] = []  # (name, printed, url)
@@ -740,8 +740,7 @@ class RepublisherPage(ArticlePage):
             if raw:
                 found.extend((n, raw, url) for n in attr.split_authors(raw))
         if not found:  # the <meta> author tags (structured data) before the visible byline
-            for m in meta_author_texts(self.sel):
-                found.extend((n, m, None) for n in attr.split_authors(m))
+            found = [(n, n, None) for n in meta_authors(self.sel)]
         if not found:
             byline = self.byline()
             found = [(n, byline, None) for n in attr.split_authors(byline)] if byline else []

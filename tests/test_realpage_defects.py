@@ -290,3 +290,55 @@ def test_attr_of_reads_one_attribute_where_parsel_attrib_raises():
     assert attr_of(a, "title", "") == ""
     assert attr_of(a.root, "href") == "/x"
     assert attr_of(None, "href") is None
+
+
+def test_entities_written_as_json_escapes_are_unescaped_too():
+    raw = r'{"@type": "NewsArticle", "headline": "Arnault\u0026#8217;s heirs", "description": "\u003cp\u003eA\u003c/p\u003e"}'
+    html = page(head=f'<script type="application/ld+json">{raw}</script>')
+    art = structured.jsonld_article(Selector(text=html))
+    assert art["headline"] == "Arnault\u2019s heirs"
+    # a page without anything to unescape keeps its strings as they are
+    plain = structured.jsonld_article(Selector(text=page(ld={"@type": "NewsArticle", "headline": "A + B = C"})))
+    assert plain["headline"] == "A + B = C"
+
+
+# ------------------------------------------------------------------ the same pitfall in every site's page classes
+def _fixture_pages():
+    from pathlib import Path
+
+    from crawler.sites import conversation, japantimes, jiji, kyodo, republisher
+
+    classes = {"conversation": conversation.PAGE_CLASSES, "japantimes": japantimes.PAGE_CLASSES,
+               "jiji": jiji.PAGE_CLASSES, "kyodo": kyodo.PAGE_CLASSES, "republisher": republisher.PAGE_CLASSES}
+    root = Path(__file__).resolve().parent.parent / "fixtures"
+    for site, page_classes in classes.items():
+        for meta_file in sorted((root / site).glob("*/page.meta.json")):
+            meta_data = json.loads(meta_file.read_text())
+            body = meta_file.parent / meta_data.get("body", "page.html")
+            if body.suffix == ".html" and body.exists():
+                yield pytest.param(page_classes, body, meta_data["url"], id=f"{site}/{meta_file.parent.name}")
+
+
+def _record(page_classes, html: str, url: str):
+    from crawler.sites.base import choose_page
+
+    sel = Selector(text=html)
+    page = choose_page(page_classes, sel, url)(sel, url)
+    art = page.article()
+    return type(page).__name__, page.errors, art
+
+
+@pytest.mark.parametrize("page_classes, body, url", list(_fixture_pages()))
+def test_attribute_names_lxml_cannot_read_change_no_site_field(page_classes, body, url):
+    """Every element of a fixture page given an attribute named ``{}`` (what a broken template
+    leaves): the page reads exactly as before, no field fails."""
+    import re
+
+    html = body.read_text(encoding="utf-8", errors="replace")
+    broken = re.sub(r"<(a|img|time|figure|article|div|span|p|meta|link|section|h1|li)(?=[\s>])", r'<\1 {}=x', html)  # no quote: values holding markup stay whole
+    assert broken != html
+    name, errors, art = _record(page_classes, html, url)
+    name2, errors2, art2 = _record(page_classes, broken, url)
+    assert errors2 == errors == []
+    assert name2 == name
+    assert art2 == art

@@ -39,6 +39,7 @@ def jsonld_objects(sel: Selector) -> list[dict]:
     from ``givenName``/``familyName``, ``articleBody`` HTML as text paragraphs, and ``{"@id": …}``
     references of the people, organisations and images resolved across every block of the page."""
     out: list[dict] = []
+    texts = False  # whether any string may need unescaping or a name built (most pages: none)
     for raw in sel.xpath('//script[@type="application/ld+json"]/text()').getall():
         raw = _CTRL.sub(" ", raw).strip().rstrip(";")
         if not raw:
@@ -47,8 +48,9 @@ def jsonld_objects(sel: Selector) -> list[dict]:
             data = json.loads(raw)
         except ValueError:
             continue
+        texts = texts or bool(_NEEDS_TEXT_WORK.search(raw))
         _flatten(data, out)
-    return normalise_jsonld(out)
+    return normalise_jsonld(out, texts=texts) if out else out
 
 
 # ------------------------------------------------------------------ JSON-LD normalisation
@@ -157,11 +159,18 @@ def _is_reference(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("@id"), str) and not value.get("name")
 
 
-def normalise_jsonld(objects: list[dict]) -> list[dict]:
-    """The page's JSON-LD objects, normalised in place (see :func:`jsonld_objects`)."""
+#: What in a JSON-LD block's source can make :func:`_unescape_all` change something: an entity
+#: or a tag (also JSON-escaped as \u0026 / \u003c) or a name given in parts.
+_NEEDS_TEXT_WORK = re.compile(r"[&<]|\\u00(?:26|3[cC])|givenName|familyName")
+
+
+def normalise_jsonld(objects: list[dict], texts: bool = True) -> list[dict]:
+    """The page's JSON-LD objects, normalised in place (see :func:`jsonld_objects`); TEXTS=False
+    when the source holds nothing to unescape and no name in parts (the text pass is skipped)."""
     by_id: dict[str, dict] = {}
     for obj in objects:
-        _unescape_all(obj)
+        if texts:
+            _unescape_all(obj)
         oid = obj.get("@id")
         if isinstance(oid, str) and set(obj) - {"@id", "@type", "@context"}:
             by_id.setdefault(oid, obj)

@@ -230,6 +230,11 @@ _NON_PERSON_WORDS = {
     "istock", "wikimedia", "courtesy", "professor", "lecturer", "researcher", "scientist",
     "candidate", "student", "postdoc", "postdoctoral", "phd", "senior", "associate", "assistant",
     "adjunct", "emeritus", "faculty", "school", "centre", "center", "laboratory", "fellow",
+    # publications, desks and bodies in the languages of the pages met so far
+    "zeitung", "zeitschrift", "illustrierte", "magazin", "redaktion", "verlag", "nachrichten",
+    "rundschau", "anzeiger", "tagblatt", "tageblatt", "stiftung", "verein", "initiative",
+    "rédaction", "redacción", "redazione", "revista", "diario", "periódico", "giornale", "gazzetta",
+    "gazette",
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"

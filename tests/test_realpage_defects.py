@@ -342,3 +342,10 @@ def test_attribute_names_lxml_cannot_read_change_no_site_field(page_classes, bod
     assert errors2 == errors == []
     assert name2 == name
     assert art2 == art
+
+
+@pytest.mark.parametrize("name", ["Auto Illustrierte", "Badische Zeitung", "Hanns Seidel Stiftung", "Die Redaktion",
+                                  "Revista Semana", "Helmholtz Klima Initiative"])
+def test_publications_and_bodies_in_other_languages_are_not_people(name):
+    assert not attr.is_person(name)
+    assert attr.split_authors(f"By {name}") == []

@@ -234,7 +234,7 @@ _NON_PERSON_WORDS = {
     "zeitung", "zeitschrift", "illustrierte", "magazin", "redaktion", "verlag", "nachrichten",
     "rundschau", "anzeiger", "tagblatt", "tageblatt", "stiftung", "verein", "initiative",
     "rédaction", "redacción", "redazione", "revista", "diario", "periódico", "giornale", "gazzetta",
-    "gazette",
+    "gazette", "volksblatt",
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"
@@ -253,7 +253,7 @@ _BY_PREFIX = re.compile(
 _HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)
 _SUFFIX = re.compile(r"^(?:jr|sr)\.?$|^(?:ii|iii|iv)$", re.I)
-_AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b)\s*")
+_AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b|\bund\b|\bet\b)\s*")
 #: A trailing short author code in brackets: "Elena Oberholzer (obe)", "Marc Tanner (MTA)".
 _AUTHOR_CODE = re.compile(r"(?<=\S)\s*[(\[]([A-Za-z\u00c0-\u024f]{2,4})[)\]]$")
 _INITIAL = re.compile(r"^[A-Z]\.(?:-?[A-Z]\.)*$")
@@ -276,7 +276,7 @@ def clean_person_name(text: object) -> str:
     while prev != name:
         prev = name
         name = _TITLE_PREFIX.sub("", name).strip()
-    name = name.strip(" ,;:|-–—*")
+    name = name.strip(" ,;:|-–—*'\"‘’“”«»")
     name = _HANDLE_TAIL.sub("", name)
     code = _AUTHOR_CODE.search(name)
     if code and not lookup_agency(code.group(1)):
@@ -299,6 +299,8 @@ def is_person(name: object) -> bool:
     if lookup_agency(text) or _NON_PERSON_PHRASES.match(text):
         return False
     if re.search(r"\d|@|https?:|www\.|\.com\b|[()\[\]{}<>=©|]", text):
+        return False
+    if re.search(r"\be\.\s?V\.?$|\bGmbH\b|\bAG$|\bS\.A\.$", text):  # registered bodies and companies
         return False
     tokens = text.split()
     if not 2 <= len(tokens) <= 6:

@@ -349,3 +349,44 @@ def test_attribute_names_lxml_cannot_read_change_no_site_field(page_classes, bod
 def test_publications_and_bodies_in_other_languages_are_not_people(name):
     assert not attr.is_person(name)
     assert attr.split_authors(f"By {name}") == []
+
+
+def test_itemprop_author_of_cited_works_is_no_author_of_the_page():
+    refs = "".join(
+        f'<li itemprop="citation" itemscope itemtype="http://schema.org/ScholarlyArticle">'
+        f'<meta itemprop="author" content="Ref{i} Author{i}">'
+        f'<cite itemprop="name">A cited work</cite></li>' for i in range(3))
+    html = page(body=PARAS + f"<ol>{refs}</ol>", head='<meta name="dc.creator" content="Marwan Adwan">')
+    assert structured.meta_authors(Selector(text=html)) == ["Marwan Adwan"]
+    html = page(body='<div itemscope itemtype="https://schema.org/BlogPosting"><meta itemprop="author" content="Ana Lima">'
+                     + PARAS + f"<ol>{refs}</ol></div>")
+    assert structured.meta_authors(Selector(text=html)) == ["Ana Lima"]
+    html = page(body='<div itemscope itemtype="https://schema.org/WebPage"><div itemprop="mainEntity" itemscope '
+                     'itemtype="https://schema.org/NewsArticle"><meta itemprop="author" content="Ana Lima">'
+                     + PARAS + f"<ol>{refs}</ol></div></div>")
+    assert structured.meta_authors(Selector(text=html)) == ["Ana Lima"]
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("'Luana Patriolino, Raphael Felice'", ["Luana Patriolino", "Raphael Felice"]),
+    ("Luana Patriolino und Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+    ("Deutscher Caritasverband e. V.", []),
+    ("Hafen Logistik GmbH", []),
+    ("OÖ Volksblatt", []),
+])
+def test_more_printed_bylines(byline, expected):
+    assert attr.split_authors(byline) == expected
+
+
+def test_attribution_pipeline_drops_the_site_name_given_as_byline_hint():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines.attribution import AttributionPipeline
+
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    pipe = AttributionPipeline.from_crawler(crawler)
+    item = {"url": URL, "source": "republisher", "publisher": "Harbour Weekly", "authors": [],
+            "body": "Some text of the story.", "images": [], "hints": {"byline": "Harbour Weekly /PP"}}
+    assert pipe.process_item(item)["authors"] == []
+    assert crawler.stats.get_value("attribution/authors_site_name") == 1

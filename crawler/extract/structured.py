@@ -349,16 +349,25 @@ _MORE_AUTHOR_METAS = ("parsely-author", "cXenseParse:author", "sailthru.author",
                       "dcterms.creator")
 
 
+#: ``<meta itemprop=author>`` of the page's article: outside any item, or in a top-level (or
+#: mainEntity) Article/Posting/WebPage item; not the authors of the works a reference list cites,
+#: each an item that is a property (``itemprop="citation"``) of another.
+_ARTICLE_ITEMPROP_AUTHOR = (
+    '//meta[@itemprop="author"][not(ancestor::*[@itemscope][1]['
+    '(@itemprop and @itemprop != "mainEntity")'
+    ' or not(contains(@itemtype, "Article") or contains(@itemtype, "Posting") or contains(@itemtype, "WebPage"))'
+    '])]/@content'
+)
+
+
 def meta_author_sources(sel: Selector) -> list[list[str]]:
     """The author strings of the page's ``<meta>`` tags, as printed, one list a source, in order of
     trust: ``author`` (name, property or microdata itemprop), ``article:author`` when it is a name
     (not a profile URL), ``twitter:dataN`` whose ``twitter:labelN`` is "Written by", then Parse.ly,
     cXense, Sailthru and Dublin Core author tags."""
-    index = _meta_index(sel)
-    if index is not None:
-        authors = [c for c in (clean(v) for v in index.by_any.get("author", [])) if c]
-    else:
-        authors = metas(sel, "author")
+    authors = metas(sel, "author")
+    if _meta_index(sel) is None or "author" in _meta_index(sel).by_any:
+        authors += [c for c in (clean(v) for v in sel.xpath(_ARTICLE_ITEMPROP_AUTHOR).getall()) if c]
     sources = [authors, [v for v in metas(sel, "article:author") if not _NOT_A_NAME.match(v)]]
     twitter = []
     for n in range(1, 5):

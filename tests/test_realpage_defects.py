@@ -191,12 +191,18 @@ def test_is_site_name(name, site, expected):
     ("Par Loïc Le Clerc", ["Loïc Le Clerc"]),
     ("Von Trotha", ["Von Trotha"]),  # a surname, not "By Trotha"
     ("Ursula von der Leyen", ["Ursula von der Leyen"]),
+    ("'Luana Patriolino, Raphael Felice'", ["Luana Patriolino", "Raphael Felice"]),
+    ("Luana Patriolino und Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+    ("Deutscher Caritasverband e. V.", []),
+    ("Hafen Logistik GmbH", []),
+    ("OÖ Volksblatt", []),
 ])
-def test_by_in_other_languages(byline, expected):
+def test_bylines_as_pages_in_other_languages_print_them(byline, expected):
     assert attr.split_authors(byline) == expected
 
 
-def test_attribution_pipeline_drops_the_site_name_as_author_and_counts_it():
+def attribution(publisher: str, names: list[str], hints: dict) -> tuple[list[str], int]:
+    """(author names, attribution/authors_site_name) after the attribution pipeline."""
     from scrapy.utils.test import get_crawler
 
     from crawler.items import Author
@@ -204,13 +210,17 @@ def test_attribution_pipeline_drops_the_site_name_as_author_and_counts_it():
 
     crawler = get_crawler()
     crawler.stats.open_spider()
-    pipe = AttributionPipeline.from_crawler(crawler)
-    item = {"url": URL, "source": "republisher", "publisher": "Achtsam durch die Krise | Die FURCHE",
-            "authors": [Author(name="Die FURCHE", name_raw="Die FURCHE"), Author(name="Ursula Baatz", name_raw="Ursula Baatz")],
-            "body": "Some text of the story.", "images": [], "hints": {}}
-    out = pipe.process_item(item)
-    assert [a.name for a in out["authors"]] == ["Ursula Baatz"]
-    assert crawler.stats.get_value("attribution/authors_site_name") == 1
+    item = {"url": URL, "source": "republisher", "publisher": publisher, "body": "Some text of the story.",
+            "authors": [Author(name=n, name_raw=n) for n in names], "images": [], "hints": hints}
+    out = AttributionPipeline.from_crawler(crawler).process_item(item)
+    return [a.name for a in out["authors"]], crawler.stats.get_value("attribution/authors_site_name")
+
+
+def test_attribution_pipeline_drops_the_site_name_as_author_and_counts_it():
+    site = "Achtsam durch die Krise | Die FURCHE"
+    assert attribution(site, ["Die FURCHE", "Ursula Baatz"], {}) == (["Ursula Baatz"], 1)
+    # given only as the byline hint
+    assert attribution("Harbour Weekly", [], {"byline": "Harbour Weekly /PP"}) == ([], 1)
 
 
 # ------------------------------------------------------------------ entities in JSON-LD strings
@@ -365,28 +375,3 @@ def test_itemprop_author_of_cited_works_is_no_author_of_the_page():
                      'itemtype="https://schema.org/NewsArticle"><meta itemprop="author" content="Ana Lima">'
                      + PARAS + f"<ol>{refs}</ol></div></div>")
     assert structured.meta_authors(Selector(text=html)) == ["Ana Lima"]
-
-
-@pytest.mark.parametrize("byline, expected", [
-    ("'Luana Patriolino, Raphael Felice'", ["Luana Patriolino", "Raphael Felice"]),
-    ("Luana Patriolino und Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),
-    ("Deutscher Caritasverband e. V.", []),
-    ("Hafen Logistik GmbH", []),
-    ("OÖ Volksblatt", []),
-])
-def test_more_printed_bylines(byline, expected):
-    assert attr.split_authors(byline) == expected
-
-
-def test_attribution_pipeline_drops_the_site_name_given_as_byline_hint():
-    from scrapy.utils.test import get_crawler
-
-    from crawler.pipelines.attribution import AttributionPipeline
-
-    crawler = get_crawler()
-    crawler.stats.open_spider()
-    pipe = AttributionPipeline.from_crawler(crawler)
-    item = {"url": URL, "source": "republisher", "publisher": "Harbour Weekly", "authors": [],
-            "body": "Some text of the story.", "images": [], "hints": {"byline": "Harbour Weekly /PP"}}
-    assert pipe.process_item(item)["authors"] == []
-    assert crawler.stats.get_value("attribution/authors_site_name") == 1

@@ -375,3 +375,8 @@ def test_itemprop_author_of_cited_works_is_no_author_of_the_page():
                      'itemtype="https://schema.org/NewsArticle"><meta itemprop="author" content="Ana Lima">'
                      + PARAS + f"<ol>{refs}</ol></div></div>")
     assert structured.meta_authors(Selector(text=html)) == ["Ana Lima"]
+
+
+def test_unescape_reads_only_closed_references():
+    assert structured.unescape_text("https://img.test/a.jpg?w=1&copy=2&amp;h=3") == "https://img.test/a.jpg?w=1&copy=2&h=3"
+    assert structured.unescape_text("AT&T and R&D &#8211; Arnault&amp;#8217;s") == "AT&T and R&D \u2013 Arnault\u2019s"

@@ -71,10 +71,15 @@ def unescape_text(text: str) -> str:
     (``&amp;#8217;``) is decoded twice, never more."""
     if "&" not in text:
         return text
-    text = html.unescape(text)
-    if "&" in text and _ENTITY.search(text):
-        text = html.unescape(text)
+    # only references closed by ";": html.unescape alone also reads "&copy=2" in a URL's query as "©=2"
+    text = _ENTITY.sub(_unescape_match, text)
+    if "&" in text:
+        text = _ENTITY.sub(_unescape_match, text)
     return text
+
+
+def _unescape_match(m: re.Match) -> str:
+    return html.unescape(m.group(0))
 
 
 _WORD = re.compile(r"\w")

@@ -40,6 +40,7 @@ __all__ = [
     "split_byline",
     "is_placeholder",
     "is_person",
+    "is_site_name",
     "clean_person_name",
     "parse_role_line",
     "parse_atom_author",
@@ -229,6 +230,11 @@ _NON_PERSON_WORDS = {
     "istock", "wikimedia", "courtesy", "professor", "lecturer", "researcher", "scientist",
     "candidate", "student", "postdoc", "postdoctoral", "phd", "senior", "associate", "assistant",
     "adjunct", "emeritus", "faculty", "school", "centre", "center", "laboratory", "fellow",
+    # publications, desks and bodies in the languages of the pages met so far
+    "zeitung", "zeitschrift", "illustrierte", "magazin", "redaktion", "verlag", "nachrichten",
+    "rundschau", "anzeiger", "tagblatt", "tageblatt", "stiftung", "verein", "initiative",
+    "rédaction", "redacción", "redazione", "revista", "diario", "periódico", "giornale", "gazzetta",
+    "gazette", "volksblatt",
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"
@@ -239,10 +245,17 @@ _TITLE_PREFIX = re.compile(
     r"prof(?:essor)?\.?|assoc\.?\s+prof\.?|asst\.?\s+prof\.?|dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?|"
     r"rev\.?)\s+(?=\S)", re.I
 )
-_BY_PREFIX = re.compile(r"^(?:written\s+)?by\s*:?\s+", re.I)
+_BY_PREFIX = re.compile(
+    r"^(?:(?i:(?:written\s+)?by)\s*:?\s+|"
+    # "Von Andreas Hoffmann", "Par Loïc Le Clerc": only before two capitalised words ("Von Trotha" stays)
+    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))")
+#: A trailing social handle: "Williams Perdomo @wperdomod".
+_HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)
 _SUFFIX = re.compile(r"^(?:jr|sr)\.?$|^(?:ii|iii|iv)$", re.I)
-_AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b)\s*")
+_AUTHOR_SEP = re.compile(r"\s*(?:,|;|\||&|\+|/|\band\b|\bAND\b|\bund\b|\bet\b)\s*")
+#: A trailing short author code in brackets: "Elena Oberholzer (obe)", "Marc Tanner (MTA)".
+_AUTHOR_CODE = re.compile(r"(?<=\S)\s*[(\[]([A-Za-z\u00c0-\u024f]{2,4})[)\]]$")
 _INITIAL = re.compile(r"^[A-Z]\.(?:-?[A-Z]\.)*$")
 _NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u024f][\w\u00c0-\u024f'’.-]*$")
 
@@ -263,7 +276,11 @@ def clean_person_name(text: object) -> str:
     while prev != name:
         prev = name
         name = _TITLE_PREFIX.sub("", name).strip()
-    name = name.strip(" ,;:|-–—*")
+    name = name.strip(" ,;:|-–—*'\"‘’“”«»")
+    name = _HANDLE_TAIL.sub("", name)
+    code = _AUTHOR_CODE.search(name)
+    if code and not lookup_agency(code.group(1)):
+        name = name[: code.start()]  # "Elena Oberholzer (obe)": the desk's short code for her
     if name.endswith(".") and not re.search(r"(?:\b[A-Z]|\bJr|\bSr)\.$", name):
         name = name[:-1].rstrip()
     letters = [c for c in name if c.isalpha()]
@@ -283,6 +300,8 @@ def is_person(name: object) -> bool:
         return False
     if re.search(r"\d|@|https?:|www\.|\.com\b|[()\[\]{}<>=©|]", text):
         return False
+    if re.search(r"\be\.\s?V\.?$|\bGmbH\b|\bAG$|\bS\.A\.$", text):  # registered bodies and companies
+        return False
     tokens = text.split()
     if not 2 <= len(tokens) <= 6:
         return False
@@ -297,6 +316,25 @@ def is_person(name: object) -> bool:
         if not _NAME_TOKEN.match(token):
             return False
     return True
+
+
+_SITE_PARTS = re.compile(r"\s+[|\u2013\u2014:·•-]\s+|\s*\|\s*")
+_LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo|de|het)\s+", re.I)
+
+
+def _site_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", _clean(text)).casefold()
+    return re.sub(r"[\W_]+", "", _LEADING_ARTICLE.sub("", text))
+
+
+def is_site_name(name: object, site: object) -> bool:
+    """Whether NAME is the site's own name: SITE (``og:site_name``, the publisher) or one of its
+    parts (``Achtsam durch die Krise | Die FURCHE`` names ``Die Furche``), case, a leading article
+    and punctuation ignored."""
+    key = _site_key(name) if isinstance(name, str) else ""
+    if not key or not isinstance(site, str) or not site.strip():
+        return False
+    return any(key == _site_key(part) for part in [site, *_SITE_PARTS.split(site)] if part.strip())
 
 
 def _byline_pieces(text: str) -> list[str]:

@@ -32,6 +32,21 @@ def drop_keep_tail(el) -> None:
 _XML_WS = str.maketrans("\t\n\r", "   ")
 
 
+def attr_of(node, name: str, default=None):
+    """One attribute of a parsel Selector or lxml element (DEFAULT when absent or NODE is None).
+
+    Never ``sel.attrib[...]`` / ``sel.attrib.get(...)`` on a parsel Selector: ``.attrib`` builds a
+    dict of *every* attribute, and lxml raises ``ValueError('Empty tag name')`` on an attribute name
+    it reads as a namespace (``{}``, ``{{attrs}}`` left by a broken template), losing the page's
+    fields. Asking the element for the one attribute never reads the others."""
+    el = getattr(node, "root", node)
+    get = getattr(el, "get", None)
+    if get is None or isinstance(el, (str, dict)):
+        return default
+    value = get(name)
+    return default if value is None else value
+
+
 def has_class(el, token: str) -> bool:
     """CSS ``.TOKEN`` on one lxml element (class tokens split at XML whitespace, as cssselect's XPath does)."""
     c = el.get("class")

@@ -119,6 +119,7 @@ class AttributionPipeline:
             raw = raw if isinstance(raw, str) and raw.strip() else text
             people, others = attr.split_byline(text)
             self._note_agencies(others, own, evidence)
+            people = self._not_site(people, item)
             if not people:
                 dropped += 1
                 continue
@@ -136,6 +137,7 @@ class AttributionPipeline:
         if not out and isinstance(byline, str) and byline.strip():
             people, others = attr.split_byline(byline)
             self._note_agencies(others, own, evidence)
+            people = self._not_site(people, item)
             template = authors[0] if authors and isinstance(authors[0], dict) else None
             out = [_copy_like(template, Author, name=n, name_raw=byline) for n in people]
         merged: list[Any] = []
@@ -150,6 +152,12 @@ class AttributionPipeline:
         if dropped:
             self._inc("attribution/authors_dropped", dropped)
         item["authors"] = merged
+
+    def _not_site(self, people: list[str], item: ItemAdapter) -> list[str]:
+        """PEOPLE without the site's own name ("Die FURCHE" on a page of Die FURCHE), counted."""
+        kept = [p for p in people if not attr.is_site_name(p, item.get("publisher"))]
+        self._inc("attribution/authors_site_name", len(people) - len(kept))
+        return kept
 
     @staticmethod
     def _fill_from_atom_string(author: Any, text: str) -> None:

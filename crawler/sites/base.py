@@ -19,7 +19,7 @@ from parsel import Selector
 
 from crawler.extract import generic, walls
 from crawler.extract.dom import element_text
-from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
+from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first
 
@@ -201,8 +201,8 @@ class ArticlePage:
             if name:
                 url = a.get("url") if isinstance(a, dict) else None
                 out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
-        if not out:
-            out = [Author(name=n, name_raw=n) for n in self.metas("author")]
+        if not out:  # the <meta> author tags: name=author, article:author, twitter "Written by"
+            out = [Author(name=n, name_raw=n) for n in meta_authors(self.sel)]
         return out
 
     def publisher(self) -> str | None:

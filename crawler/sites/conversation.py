@@ -26,7 +26,7 @@ from lxml import etree, html as lxml_html
 from parsel import Selector
 
 from crawler.extract import generic
-from crawler.extract.dom import by_id, drop_keep_tail, element_text, first_match, head_first, scoped_css
+from crawler.extract.dom import attr_of, by_id, drop_keep_tail, element_text, first_match, head_first, scoped_css
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
@@ -326,10 +326,10 @@ def body_from_html(fragment: str | None) -> list[str]:
 # ====================================================================================
 def _img_url(img, base: str) -> str | None:
     for attr in ("data-src", "src", "data-original"):
-        v = (img.attrib.get(attr) or "").strip()
+        v = (attr_of(img, attr) or "").strip()
         if v and not v.startswith("data:"):
             return urljoin(base, v)
-    srcset = (img.attrib.get("srcset") or img.attrib.get("data-srcset") or "").strip()
+    srcset = (attr_of(img, "srcset") or attr_of(img, "data-srcset") or "").strip()
     if srcset:
         return urljoin(base, srcset.split(",")[0].strip().split(" ")[0])
     return None
@@ -423,7 +423,7 @@ def figure_image_reference(fig: Selector, base: str) -> Image | None:
                 att_text = clean(att_text.replace(lic, "").rstrip(" ,"))
             credit = att_text
     if caption is None:
-        caption = clean(img[0].attrib.get("alt")) if img else None
+        caption = clean(attr_of(img[0], "alt")) if img else None
     return Image(url=url, caption=caption, credit=credit, license=lic)
 
 
@@ -494,14 +494,14 @@ class ConversationGeneric(ArticlePage):
 
     def _data_id(self) -> str | None:
         node = self.article_node
-        if node is not None and node.attrib.get("data-id") is not None:
-            return clean(node.attrib["data-id"])
+        if node is not None and attr_of(node, "data-id") is not None:
+            return clean(attr_of(node, "data-id"))
         return clean(self.sel.css("article#article::attr(data-id)").get())
 
     def _counter_id(self) -> str | None:
         node = by_id(self.sel, "theconversation_tracker_hook")
-        if node is not None and node.attrib.get("data-counter") is not None:
-            hook = node.attrib["data-counter"]
+        if node is not None and attr_of(node, "data-counter") is not None:
+            hook = attr_of(node, "data-counter")
         else:
             hook = self.sel.css("#theconversation_tracker_hook::attr(data-counter)").get() or ""
         m = _COUNTER_RE.search(hook + "/")
@@ -559,7 +559,7 @@ class ConversationGeneric(ArticlePage):
         out = []
         for person in self.find("[itemprop=author]"):
             name_el = person.css("[itemprop=name]")
-            name_raw = clean(_text(name_el[0].root)) if name_el else clean(person.attrib.get("content") or _text(person.root))
+            name_raw = clean(_text(name_el[0].root)) if name_el else clean(attr_of(person, "content") or _text(person.root))
             if not name_raw:
                 continue
             href = person.css("[itemprop=url]::attr(href), a[rel=author]::attr(href)").get()
@@ -592,7 +592,7 @@ class ConversationGeneric(ArticlePage):
     def date_published_raw(self) -> str | None:
         t = self._time()
         if t is not None:
-            v = clean(t.attrib.get("datetime") or t.attrib.get("content"))
+            v = clean(attr_of(t, "datetime") or attr_of(t, "content"))
             if v:
                 return v
         # machine values with a time first; the day-only pubdate and the visible text after

@@ -28,7 +28,7 @@ from parsel import Selector
 
 from crawler.attribution import clean_person_name, is_person, lookup_agency, split_byline, split_caption_credit
 from crawler.extract import generic, walls
-from crawler.extract.dom import drop_keep_tail, element_text
+from crawler.extract.dom import attr_of, drop_keep_tail, element_text
 from crawler.extract.feeds import parse_feed
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Author, Image
@@ -315,9 +315,9 @@ class JapanTimesPage(ArticlePage):
         """(credit text as printed, its separator): jat-credit meta, then p.credit, then others."""
         node = self.sel.xpath('//meta[@name="cXenseParse:jat-credit"]')
         if node:
-            raw = clean(node[0].attrib.get("content"))
+            raw = clean(attr_of(node[0], "content"))
             if raw:
-                return raw, node[0].attrib.get("data-separator")
+                return raw, attr_of(node[0], "data-separator")
         raw = self.css_text("header p.credit")
         if raw:
             return raw, None
@@ -374,7 +374,7 @@ class JapanTimesPage(ArticlePage):
             ' or @id="sidebar" or @data-tb-region])]'
         ):
             name = clean("".join(a.xpath(".//text()").getall()))
-            href = a.attrib.get("href")
+            href = attr_of(a, "href")
             if name and href and "/author/" in href and "no-author" not in href:
                 out.setdefault(clean_person_name(name), self.absolute(href))
         return out
@@ -530,16 +530,16 @@ class JapanTimesPage(ArticlePage):
             out.append(Image(url=url, caption=caption, credit=credit))
 
         for a in self.sel.css("div.attachments a.fresco, .post-attachments a.fresco"):
-            add(a.attrib.get("href"), a.attrib.get("data-fresco-caption"))
+            add(attr_of(a, "href"), attr_of(a, "data-fresco-caption"))
         for fig in self.sel.xpath("//main//figure | //article//figure | //*[contains(@class, 'slide_image')]"):
             if fig.xpath("ancestor::*[contains(@class, 'related') or contains(@class, 'recommend')]"):
                 continue
             img = fig.css("img")
             if not img:
                 continue
-            src = img[0].attrib.get("data-src") or img[0].attrib.get("src")
+            src = attr_of(img[0], "data-src") or attr_of(img[0], "src")
             figcaption = fig.css("figcaption")
-            cap = (element_text(figcaption[0]) if figcaption else None) or clean(img[0].attrib.get("alt"))
+            cap = (element_text(figcaption[0]) if figcaption else None) or clean(attr_of(img[0], "alt"))
             add(src, cap)
         if not out:
             for img in super().images():

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urljoin, urlparse
 from parsel import Selector
 
 from crawler.extract import generic
-from crawler.extract.dom import element_text
+from crawler.extract.dom import attr_of, element_text
 from crawler.extract.structured import canonical, jsonld_objects, ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -344,10 +344,10 @@ _TINY = re.compile(r"^(?:0|1|1px)$")
 
 
 def _is_pixel(img) -> bool:
-    w, h = img.attrib.get("width", ""), img.attrib.get("height", "")
+    w, h = attr_of(img, "width", ""), attr_of(img, "height", "")
     if _TINY.match(w.strip()) or _TINY.match(h.strip()):
         return True
-    src = (img.attrib.get("src") or img.attrib.get("data-src") or "").lower()
+    src = (attr_of(img, "src") or attr_of(img, "data-src") or "").lower()
     return any(s in src for s in ("spacer", "blank.gif", "1x1", "pixel", "/logo", "beacon"))
 
 
@@ -414,7 +414,7 @@ class JijiGeneric(ArticlePage):
                 continue
             figcaption = fig.xpath(".//figcaption")
             cap, credit = split_photo_credit((element_text(figcaption[0]) or "") if figcaption else "")
-            out.append(Image(url=self.absolute(img.attrib.get("src") or img.attrib.get("data-src")), caption=cap, credit=credit))
+            out.append(Image(url=self.absolute(attr_of(img, "src") or attr_of(img, "data-src")), caption=cap, credit=credit))
         return out
 
     def site_breadcrumb(self) -> str | None:
@@ -644,7 +644,7 @@ class JenJiji(JijiGeneric):
             box = data.xpath("..")
             imgs = [i for i in box.xpath(".//img") if not _is_pixel(i)]
             cap, credit = split_photo_credit(element_text(data) or "")
-            src = (imgs[0].attrib.get("src") or imgs[0].attrib.get("data-src")) if imgs else None
+            src = (attr_of(imgs[0], "src") or attr_of(imgs[0], "data-src")) if imgs else None
             out.append(Image(url=self.absolute(src), caption=cap, credit=credit))
         return out or super().site_images()
 
@@ -666,7 +666,7 @@ class JiJiJc(JijiGeneric):
     def site_body_paragraphs(self) -> list[str]:
         paras: list[str] = []
         for p in self.sel.css("div.ArticleText > p"):
-            if "ArticleTextTab" in (p.attrib.get("class") or ""):
+            if "ArticleTextTab" in (attr_of(p, "class") or ""):
                 continue
             paras.extend(node_paragraphs(p))
         return paras or super().site_body_paragraphs()
@@ -681,8 +681,8 @@ class JiJiJc(JijiGeneric):
                 continue
             box = img.xpath("ancestor::*[self::figure or contains(@class,'Photo') or contains(@class,'Figure')][1]")
             cap_text = " ".join(box.xpath(".//figcaption//text() | .//p//text() | .//*[contains(@class,'Caption')]//text()").getall()) if box else None
-            cap, credit = split_photo_credit(cap_text or img.attrib.get("alt"))
-            out.append(Image(url=self.absolute(img.attrib.get("src") or img.attrib.get("data-src")), caption=cap, credit=credit))
+            cap, credit = split_photo_credit(cap_text or attr_of(img, "alt"))
+            out.append(Image(url=self.absolute(attr_of(img, "src") or attr_of(img, "data-src")), caption=cap, credit=credit))
         return out or super().site_images()
 
 

@@ -45,6 +45,7 @@ from parsel import Selector
 from crawler import attribution as attr
 from crawler.dates import parse_date
 from crawler.extract import generic, walls
+from crawler.extract.dom import attr_of
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -879,7 +880,7 @@ class KyodoMixin(ArticlePage):
             if len(links) != 1:
                 continue
             text = node_text(block)
-            url = article_url(links[0].attrib.get("href"), self.url)
+            url = article_url(attr_of(links[0], "href"), self.url)
             if text and url and text == node_text(links[0]):
                 out.setdefault(text, url)
         return out
@@ -921,13 +922,13 @@ class KyodoPlus2017(KyodoMixin):
             img = pic.css("img")
             if not img:
                 continue
-            src = first(img[0].attrib.get("data-src"), img[0].attrib.get("data-original"), img[0].attrib.get("src"))
+            src = first(attr_of(img[0], "data-src"), attr_of(img[0], "data-original"), attr_of(img[0], "src"))
             if not src or src.startswith("data:") or PLACEHOLDER_IMG_RE.search(src) or self.absolute(src) in seen:
                 continue
             seen.add(self.absolute(src))
             cap_text = first(
                 clean(" ".join(t for t in (node_text(n) for n in pic.css("figcaption, p, span.caption, div.caption")) if t)),
-                clean(img[0].attrib.get("alt")),
+                clean(attr_of(img[0], "alt")),
             )
             cap, credit, terms = split_caption_terms(cap_text)
             out.append(Image(url=self.absolute(src), caption=cap, credit=credit, license=terms))
@@ -1019,10 +1020,10 @@ def flow_blocks(container) -> list[str]:
 def _img_src(img) -> str | None:
     """An image's URL: ``data-src``/``src``, else the first ``srcset`` candidate; None when empty."""
     for attr_name in ("data-src", "data-original", "src"):
-        src = clean_href(img.attrib.get(attr_name))
+        src = clean_href(attr_of(img, attr_name))
         if src and not src.startswith("data:") and not PLACEHOLDER_IMG_RE.search(src):
             return src
-    srcset = clean(img.attrib.get("srcset") or img.attrib.get("data-srcset"))
+    srcset = clean(attr_of(img, "srcset") or attr_of(img, "data-srcset"))
     if srcset:
         return srcset.split(",")[0].split()[0] or None
     return None
@@ -1083,7 +1084,7 @@ class KyodoJapanWire(KyodoMixin):
         if not name:
             return True  # no agency named: the site's own
         node = self.agency_link()
-        slug = partner_slug(node.attrib.get("href")) if node is not None else None
+        slug = partner_slug(attr_of(node, "href")) if node is not None else None
         return attr.canonical_agency(name) == PUBLISHER or (slug or "").replace("-", "_") == "kyodo_news"
 
     def original_publisher(self) -> str | None:
@@ -1129,7 +1130,7 @@ class KyodoJapanWire(KyodoMixin):
         out: list[str] = []
         for css in ("time.article-header-info__time", "time.article-footer-info__time"):
             for node in self.sel.css(css):
-                out += [c for c in (clean(node.attrib.get("datetime")), node_text(node)) if c]
+                out += [c for c in (clean(attr_of(node, "datetime")), node_text(node)) if c]
         return list(dict.fromkeys(out))
 
     def date_published_raw(self) -> str | None:
@@ -1169,7 +1170,7 @@ class KyodoJapanWire(KyodoMixin):
         out: list[Image] = []
         seen: set[str] = set()
         for fig in self.figures():
-            if "thumb" in (fig.attrib.get("class") or ""):
+            if "thumb" in (attr_of(fig, "class") or ""):
                 continue
             img = fig.css("img")
             src = _img_src(img[0]) if img else None
@@ -1243,7 +1244,7 @@ def _entry_date(a) -> str | None:
     ``Sep 26,2026``)."""
     for block in a.xpath("ancestor::*[self::article or self::li][1]"):
         for t in block.css("time"):
-            return first(clean(t.attrib.get("datetime")), node_text(t))
+            return first(clean(attr_of(t, "datetime")), node_text(t))
     return None
 
 
@@ -1256,7 +1257,7 @@ def listing_entries(sel: Selector, base_url: str) -> list[ListingEntry]:
     nodes = [a for css in LISTING_BLOCKS for a in sel.css(f"{css} a[href]")]
     nodes += [a for a in sel.xpath("//a[@href]")]
     for a in nodes:
-        url = article_url(a.attrib.get("href"), base_url)
+        url = article_url(attr_of(a, "href"), base_url)
         if not url:
             continue
         entry = seen.get(url)

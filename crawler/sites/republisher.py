@@ -29,8 +29,8 @@ from urllib.parse import parse_qs, urlparse
 from parsel import Selector
 
 from crawler.extract import generic
-from crawler.extract.dom import element_text
-from crawler.extract.structured import ld_list, ld_text
+from crawler.extract.dom import attr_of, element_text
+from crawler.extract.structured import ld_list, ld_text, meta_authors
 from crawler import attribution as attr
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
@@ -179,7 +179,7 @@ def attribution_links(sel: Selector, page_url: str | None = None) -> list[tuple[
     own = _host(page_url)
     out: list[tuple[Origin, str]] = []
     for a in sel.xpath("//a[@href]"):
-        href = (a.attrib.get("href") or "").strip()
+        href = (attr_of(a, "href") or "").strip()
         origin = origin_from_url(href)
         if origin is None or (own and _host(href) == own):
             continue
@@ -729,8 +729,9 @@ class RepublisherPage(ArticlePage):
         return self.cleaned.byline
 
     def people(self) -> list[Author]:
-        """Authors from JSON-LD (a single Person 'A, B and C' is split), else the byline, else
-        ``meta[name=author]``: people only (agencies, the site, 'Staff' … are dropped)."""
+        """Authors from JSON-LD (a single Person 'A, B and C' is split), else the ``<meta>`` author
+        tags (``structured.meta_authors``), else the byline: people only (agencies, the site,
+        'Staff' … are dropped)."""
         site = self.publisher() or ""
         found: list[tuple[str, str, str | None]] = []  # (name, printed, url)
         for a in ld_list(self.ld.get("author")):
@@ -738,12 +739,11 @@ class RepublisherPage(ArticlePage):
             url = a.get("url") if isinstance(a, dict) and isinstance(a.get("url"), str) else None
             if raw:
                 found.extend((n, raw, url) for n in attr.split_authors(raw))
+        if not found:  # the <meta> author tags (structured data) before the visible byline
+            found = [(n, n, None) for n in meta_authors(self.sel)]
         if not found:
             byline = self.byline()
             found = [(n, byline, None) for n in attr.split_authors(byline)] if byline else []
-        if not found:
-            for m in self.metas("author"):
-                found.extend((n, m, None) for n in attr.split_authors(m))
         out: list[Author] = []
         if not found:
             out = [a for a, _ in self.lightbox_authors()]
@@ -771,7 +771,7 @@ class RepublisherPage(ArticlePage):
             line_text = node_text(line[0]) if line else name
             em = a.xpath("following-sibling::em[1]")
             aff = element_text(em[0]) if em else None
-            out.append((Author(name=name, name_raw=name, url=a.attrib.get("href"), affiliation=aff), line_text or name))
+            out.append((Author(name=name, name_raw=name, url=attr_of(a, "href"), affiliation=aff), line_text or name))
         return out
 
     def publisher(self) -> str | None:

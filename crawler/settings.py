@@ -27,6 +27,9 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_WINDOW = 5        # latencies per host the delay is judged on (crawler/politeness/throttle.py)
+CRAWL_DELAY_ENABLED = True     # honour robots.txt Crawl-delay per host (crawler/politeness/crawldelay.py) ...
+CRAWL_DELAY_MAX = 30.0         # ... held to this many seconds
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_ITEMS = 8           # items of one page processed in parallel (Scrapy's 100 costs a task each)
@@ -59,6 +62,8 @@ DUPEFILTER_CLASS = "crawler.dupefilter.JobDupeFilter"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
+    # right after RobotsTxtMiddleware (100): robots.txt Crawl-delay per host
+    "crawler.politeness.crawldelay.CrawlDelayMiddleware": 101,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.reliability.RetryAfterMiddleware": 550,
     "crawler.reliability.CharsetRepairMiddleware": 560,
@@ -88,6 +93,9 @@ EXTENSIONS = {
     "scrapy.extensions.logcount.LogCount": None,
     "crawler.extensions.logcount.SpiderLogCount": 1,
     "crawler.extensions.runreport.RunReport": 500,
+    # AutoThrottle over a window of latencies: one slow page cannot hold a site (issue 20.5)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.throttle.BoundedAutoThrottle": 0,
 }
 RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried
 REMOTE_CONTROL_ENABLED = False # never run Scrapy's code-execution server in an unattended crawl

@@ -1,0 +1,102 @@
+"""Issue 20.5 on the live path (tests/liveserver.py): robots.txt Crawl-delay honoured per host,
+AutoThrottle that one slow page cannot hold, conditional requests for feeds and listings.
+
+Each crawl is ``scrapy crawl jiji -a url=<the finance feed>`` (the feed and its four articles)
+through the real downloader; request spacing is measured on the server (``Hit.at``).
+"""
+from __future__ import annotations
+
+import re
+
+JIJI = "https://jen.jiji.com"
+FEED = f"{JIJI}/rss/finance"
+ARTICLE = f"{JIJI}/jc/eng?g=eco&k=2025100200455"      # linked from the feed
+
+
+def _gaps(live, host: str = "jen.jiji.com") -> list[float]:
+    """Seconds between the starts of consecutive requests to HOST (robots.txt left out)."""
+    ats = [h.at for h in live.fetches(host)]
+    return [b - a for a, b in zip(ats, ats[1:])]
+
+
+# ---------------------------------------------------------------------------- Crawl-delay
+
+def test_crawl_delay_spaces_requests_to_the_host(live, tmp_path):
+    live.crawl_delay("jen.jiji.com", 1.5)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED})       # FAST: DOWNLOAD_DELAY=0
+    assert run.exitcode == 0, run.log[-3000:]
+    gaps = _gaps(live)
+    assert len(gaps) >= 3, [h.url for h in live.hits]
+    assert min(gaps) >= 1.5 * 0.9, gaps                          # ~0 s apart without it
+    assert run.stat("jiji", "robotstxt/crawl_delay/hosts") == 1
+    assert "robots.txt of jen.jiji.com: Crawl-delay 1.5 s" in run.log
+
+
+def test_download_delay_wins_when_larger_than_crawl_delay(live, tmp_path):
+    live.crawl_delay("jen.jiji.com", 0.5)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings={"DOWNLOAD_DELAY": "1.2"})
+    assert run.exitcode == 0, run.log[-3000:]
+    gaps = _gaps(live)
+    # the larger delay, and without the ±50 % jitter that would go under the Crawl-delay
+    assert len(gaps) >= 3 and min(gaps) >= 1.2 * 0.9, gaps
+
+
+def test_crawl_delay_above_the_cap_is_held_to_it_with_a_warning(live, tmp_path):
+    live.crawl_delay("jen.jiji.com", 600)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings={"CRAWL_DELAY_MAX": "1"})
+    assert run.exitcode == 0, run.log[-3000:]
+    gaps = _gaps(live)
+    assert len(gaps) >= 3 and all(0.9 <= g < 3 for g in gaps), gaps
+    assert run.stat("jiji", "robotstxt/crawl_delay/capped") == 1
+    assert run.warnings(r"Crawl-delay: 600 s; held to CRAWL_DELAY_MAX = 1 s")
+
+
+# ---------------------------------------------------------------------------- AutoThrottle
+
+THROTTLE = {"AUTOTHROTTLE_ENABLED": "True", "AUTOTHROTTLE_START_DELAY": "0.1", "AUTOTHROTTLE_MAX_DELAY": "30",
+            "AUTOTHROTTLE_DEBUG": "True", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "DOWNLOAD_DELAY": "0"}
+SLOW_S = 4.0
+
+
+def _redirect_chain(live, url: str, hops: int) -> None:
+    """URL -> URL&hop=1 -> ... -> URL&hop=HOPS, which answers with URL's page."""
+    chain = [url] + [f"{url}&hop={i}" for i in range(1, hops + 1)]
+    page = live.fixture(url)
+    for a, b in zip(chain, chain[1:]):
+        live.redirect(a, b, 302)
+    live.route(chain[-1], page)
+
+
+def test_one_slow_response_does_not_hold_the_site(live, tmp_path):
+    """The feed answers after 4 s; then a 5-hop redirect chain and the other articles. Scrapy's
+    AutoThrottle set the delay to ~4 s and kept it through the redirects (~30 s); here the
+    delay is back at its floor within a few answers and the rest goes at the server's pace."""
+    live.slow(FEED, SLOW_S)
+    _redirect_chain(live, ARTICLE, 5)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings=THROTTLE)
+    assert run.exitcode == 0, run.log[-3000:]
+    hits = live.fetches("jen.jiji.com")
+    slow_end = next(h.at for h in hits if h.path == "/rss/finance") + SLOW_S
+    after = [h for h in hits if h.at > slow_end - 0.5]
+    assert len(after) >= 9, [h.path for h in hits]              # 6 chain answers + 3 more articles
+    gaps = [b.at - a.at for a, b in zip(after, after[1:])]
+    assert max(gaps) < 1.5, gaps
+    assert after[-1].at - slow_end < 6, [round(h.at - slow_end, 2) for h in after]
+    # the AUTOTHROTTLE_DEBUG lines: delay per answer, in order
+    delays = [(int(d), int(lat)) for d, lat in re.findall(r"delay:\s*(-?\d+) ms \([^)]*\) \| latency:\s*(\d+) ms",
+                                                           run.log)]
+    slow_at = next(i for i, (_, lat) in enumerate(delays) if lat >= SLOW_S * 1000 * 0.9)
+    assert all(d <= 1000 for d, _ in delays[slow_at + 3:]), delays
+    assert max(d for d, _ in delays[slow_at:]) <= 1000, delays
+
+
+def test_a_site_that_stays_slow_still_raises_the_delay(live, tmp_path):
+    """The window is not a way to ignore a slow server: every article slow -> the delay goes up."""
+    for path in ("/jc/eng?g=eco&k=2025100200455", "/jc/eng?g=eco&k=2025110500309",
+                 "/jc/eng?g=eco&k=2026030300871", "/jc/eng?g=eco&k=2026030300990"):
+        live.slow(JIJI + path, 1.0)
+    live.slow(FEED, 1.0)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings=THROTTLE)
+    assert run.exitcode in (0, 1), run.log[-3000:]
+    delays = [int(d) for d in re.findall(r"delay:\s*(-?\d+) ms", run.log)]
+    assert delays and max(delays) >= 800, delays

@@ -30,6 +30,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 AUTOTHROTTLE_WINDOW = 5        # latencies per host the delay is judged on (crawler/politeness/throttle.py)
 CRAWL_DELAY_ENABLED = True     # honour robots.txt Crawl-delay per host (crawler/politeness/crawldelay.py) ...
 CRAWL_DELAY_MAX = 30.0         # ... held to this many seconds
+CONDITIONAL_REQUESTS = True    # feeds/listings/sitemaps with the last run's validators (STATE_DIR/validators/)
+CONDITIONAL_MAX_AGE_DAYS = 30  # validators of a page not seen for this long are forgotten
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_ITEMS = 8           # items of one page processed in parallel (Scrapy's 100 costs a task each)
@@ -64,6 +66,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
     # right after RobotsTxtMiddleware (100): robots.txt Crawl-delay per host
     "crawler.politeness.crawldelay.CrawlDelayMiddleware": 101,
+    # feeds, listings, sitemaps with If-None-Match/If-Modified-Since; a 304 is "unchanged"
+    "crawler.politeness.conditional.ConditionalRequestMiddleware": 102,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.reliability.RetryAfterMiddleware": 550,
     "crawler.reliability.CharsetRepairMiddleware": 560,

@@ -6,7 +6,10 @@ through the real downloader; request spacing is measured on the server (``Hit.at
 """
 from __future__ import annotations
 
+import json
 import re
+
+from tests.faultserver import Route
 
 JIJI = "https://jen.jiji.com"
 FEED = f"{JIJI}/rss/finance"
@@ -100,3 +103,76 @@ def test_a_site_that_stays_slow_still_raises_the_delay(live, tmp_path):
     assert run.exitcode in (0, 1), run.log[-3000:]
     delays = [int(d) for d in re.findall(r"delay:\s*(-?\d+) ms", run.log)]
     assert delays and max(delays) >= 800, delays
+
+
+# ---------------------------------------------------------------------------- conditional requests
+
+def test_second_run_sends_validators_and_a_304_counts_as_unchanged(live, tmp_path):
+    first = live.crawlall(tmp_path, ["jiji"])
+    assert first.exitcode == 0, first.log[-3000:]
+    feed_hits = [h for h in live.hits if h.path == "/rss/finance"]
+    assert len(feed_hits) == 1 and "If-None-Match" not in feed_hits[0].headers
+    kept = json.loads((first.state / "validators" / "jiji.json").read_text(encoding="utf-8"))["urls"]
+    assert FEED in kept and kept[FEED]["etag"] and kept[FEED]["last_modified"]
+    assert not [u for u in kept if "/jc/eng?g=" in u and "&k=" in u], kept   # articles are never conditional
+    etag = kept[FEED]["etag"]
+
+    live.reset_hits()
+    second = live.crawlall(tmp_path, ["jiji"])                  # the next cron run, same STATE_DIR
+    assert second.exitcode == 0, second.log[-3000:]
+    feed = [h for h in live.hits if h.path == "/rss/finance"]
+    assert len(feed) == 1 and feed[0].headers.get("If-None-Match") == etag and feed[0].status == 304
+    assert feed[0].headers.get("If-Modified-Since") == kept[FEED]["last_modified"]
+    not_modified = sum(1 for h in live.hits if h.status == 304)
+    assert not_modified >= 1 and second.stat("jiji", "pages/not_modified") == not_modified
+    assert second.stat("jiji", "downloader/response_status_count/304") == not_modified
+    rep = second.report("jiji")
+    assert rep["ok"] and rep["errors"]["log_errors"] == 0, (rep["failed_rules"], rep["errors"])
+    assert second.stat("jiji", "pages/failed") == 0 and second.stat("jiji", "seeds/failed") == 0
+    assert not second.warnings(r"rss/finance")
+    assert "unchanged since the last run (HTTP 304): https://jen.jiji.com/rss/finance" in second.log
+    assert len(live.hits) < 5                                   # robots.txt and the 304s, no article
+
+
+def test_a_changed_feed_is_fetched_whole(live, tmp_path):
+    assert live.crawlall(tmp_path, ["jiji"]).exitcode == 0
+    live.transform("jen.jiji.com", lambda path, body: body + b"\n<!-- changed -->" if path == "/rss/finance" else body)
+    live.reset_hits()
+    second = live.crawlall(tmp_path, ["jiji"])
+    assert second.exitcode == 0, second.log[-3000:]
+    feed = [h for h in live.hits if h.path == "/rss/finance"]
+    assert len(feed) == 1 and feed[0].headers.get("If-None-Match") and feed[0].status == 200
+
+
+def test_unreadable_validators_file_is_moved_aside_with_one_warning(live, tmp_path):
+    folder = tmp_path / "state" / "validators"
+    folder.mkdir(parents=True)
+    (folder / "jiji.json").write_text('{"format": 1, "urls": [', encoding="utf-8")
+    run = live.crawlall(tmp_path, ["jiji"])
+    assert run.exitcode == 0, run.log[-3000:]
+    lines = run.warnings(r"validators file .*jiji\.json unreadable")
+    assert len(lines) == 1 and "moved aside" in lines[0], run.log[-3000:]
+    assert len(list(folder.glob("jiji.json.corrupt-*"))) == 1
+    assert json.loads((folder / "jiji.json").read_text(encoding="utf-8"))["urls"]   # rewritten whole
+    assert all("If-None-Match" not in h.headers for h in live.hits)
+
+
+def test_a_listing_whose_article_failed_is_fetched_whole_next_run(live, tmp_path):
+    """An article answers 503 (may pass later): the listing that linked to it (its Referer: the
+    homepage or the feed, both link to it) keeps no validators, so the next run reads that one
+    whole and tries the article again, while the other answers 304."""
+    live.route(ARTICLE, Route(body=b"busy", status=503, headers={"Content-Type": "text/plain"}))
+    first = live.crawlall(tmp_path, ["jiji"])
+    referer = next(h.headers.get("Referer") for h in live.hits if h.url == ARTICLE)
+    assert referer in (f"{JIJI}/", FEED), referer
+    kept = json.loads((first.state / "validators" / "jiji.json").read_text(encoding="utf-8"))["urls"]
+    other = FEED if referer != FEED else f"{JIJI}/"
+    assert referer not in kept and other in kept, kept
+    live.routes.clear()
+    live.reset_hits()
+    second = live.crawlall(tmp_path, ["jiji"])
+    assert second.exitcode == 0, second.log[-3000:]
+    again = [h for h in live.hits if h.url == referer]
+    assert len(again) == 1 and again[0].status == 200 and "If-None-Match" not in again[0].headers
+    assert [h.status for h in live.hits if h.url == other] == [304]
+    assert live.count(ARTICLE) == 1 and any(r["url"] == ARTICLE for r in second.records("jiji"))

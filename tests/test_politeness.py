@@ -60,3 +60,46 @@ def test_redirects_and_304_lower_the_delay_errors_do_not():
 def test_floor_and_ceiling_hold():
     assert throttle_delay(0.0, [0.01], status=200, **{**KW, "min_delay": 2.0}) == 2.0
     assert throttle_delay(30.0, [100.0, 100.0], status=200, **KW) == 30.0
+
+
+# ---------------------------------------------------------------------------- validators
+
+def test_wants_validators_only_for_the_spiders_own_non_article_pages():
+    from crawler.politeness.rules import wants_validators
+    assert wants_validators({"seed": True}, user_seeds=False, since=None)
+    assert wants_validators({"listing_depth": 2}, user_seeds=False, since=None)
+    assert not wants_validators({"article": True}, user_seeds=False, since=None)
+    assert not wants_validators({"seed": True}, user_seeds=True, since=None)
+    assert not wants_validators({"seed": True}, user_seeds=False, since="2025-01-01")
+    assert not wants_validators({"dont_conditional": True}, user_seeds=False, since=None)
+
+
+def test_validator_store_round_trip_age_and_forgetting(tmp_path):
+    from crawler.politeness.validators import ValidatorStore
+    path = tmp_path / "v" / "jiji.json"
+    store = ValidatorStore(path, max_age_days=30)
+    assert store.urls == {} and store.problem is None and store.headers("https://a/x") == {}
+    store.merge({"https://a/feed": {"etag": '"e1"', "last_modified": "Mon, 06 Oct 2025 01:02:03 GMT"},
+                 "https://a/list": {"etag": None, "last_modified": "Tue, 07 Oct 2025 01:02:03 GMT"},
+                 "https://a/none": {"etag": None, "last_modified": None}}, "2026-01-01")
+    store.save()
+    again = ValidatorStore(path)
+    assert again.headers("https://a/feed") == {"If-None-Match": '"e1"', "If-Modified-Since": "Mon, 06 Oct 2025 01:02:03 GMT"}
+    assert again.headers("https://a/list") == {"If-Modified-Since": "Tue, 07 Oct 2025 01:02:03 GMT"}
+    assert "https://a/none" not in again.urls
+    again.merge({"https://a/list": None}, "2026-01-20")          # a page now without validators: forgotten
+    assert set(again.urls) == {"https://a/feed"}
+    again.merge({}, "2026-02-15")                                # not seen for 45 days: dropped
+    assert again.urls == {}
+    assert not list(path.parent.glob("*.tmp*"))
+
+
+def test_validator_store_moves_an_unreadable_file_aside(tmp_path):
+    from crawler.politeness.validators import ValidatorStore
+    for n, text in enumerate(['{"format": 1, "urls": [', '{"format": 9, "urls": {}}', '[]']):
+        path = tmp_path / str(n) / "jiji.json"
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        store = ValidatorStore(path)
+        assert store.urls == {} and "unreadable" in store.problem and "moved aside" in store.problem
+        assert not path.exists() and len(list(path.parent.glob("jiji.json.corrupt-*"))) == 1

@@ -45,3 +45,13 @@ def throttle_delay(old: float, window: Sequence[float], *, target_concurrency: f
     if status >= 400 and new <= old:
         return None
     return new
+
+
+def wants_validators(meta: dict, *, user_seeds: bool, since: object) -> bool:
+    """Whether a request is fetched conditionally: the spider's own feeds, listings and sitemaps
+    (its default start pages and the non-article pages they lead to). Articles never are (the
+    incremental state decides on them); nor is anything in a run given its own seeds (``-a url=``
+    may be an article) or a ``since`` (a back-fill wants entries an earlier run left out)."""
+    if user_seeds or since is not None:
+        return False
+    return not meta.get("article") and not meta.get("dont_conditional")

@@ -11,6 +11,7 @@ STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
 INCREMENTAL = True             # skip article links and seeds an earlier run already wrote
 MAX_LINKS_PER_PAGE = 500       # article links followed from one listing page (feeds and sitemaps: no cap)
 REDIS_URL = None               # set it (or the REDIS_URL environment variable) to crawl with many workers
+REDIS_PREFETCH = 2             # requests a worker holds beyond those it downloads (crawler/distributed/scheduler.py)
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 WARC_DIR = None                # set it to archive every response in rotating .warc.gz files (crawler/warc/)
 WARC_MAX_SIZE = 1024 ** 3      # a WARC file is closed and a new one started past this size (bytes)

@@ -377,6 +377,50 @@ def test_three_workers_fetch_each_page_once_and_write_each_article_once(corpus, 
     assert r.hlen("crawler:seen") >= len(ids)
 
 
+def _reports(work: Path) -> list[dict]:
+    """This worker's run reports, oldest first (one a run)."""
+    paths = sorted((work / "out" / "reports").glob("run-*.json"), key=lambda p: p.stat().st_mtime)
+    return [json.loads(p.read_text())["spiders"][0] for p in paths]
+
+
+def test_three_workers_share_the_work_with_a_small_prefetch(corpus, redis_server, tmp_path):
+    """300 pages, 3 workers: each fetches at least 20 % of them. A worker holds at most
+    REDIS_PREFETCH (2) requests beyond those it is downloading: the rest stay in Redis for the
+    other workers (Scrapy's engine took up to CONCURRENT_REQUESTS=16 into one worker)."""
+    urls = corpus_urls(corpus)[:300]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    works = [tmp_path / f"w{i}" for i in range(3)]
+    rcs = run_workers([worker_cmd(corpus, w, urls_file) for w in works], env_with(redis_server.url))
+    assert rcs == [0, 0, 0], "\n".join((w / "crawl.log").read_text()[-2000:] for w in works)
+    per_worker = [fetched(w) for w in works]
+    total = sum(per_worker, Counter())
+    assert sorted(total) == sorted(urls) and set(total.values()) == {1}
+    shares = [sum(c.values()) / len(urls) for c in per_worker]
+    assert min(shares) >= 0.2, shares
+    for w in works:
+        stats = _reports(w)[0]["stats"]
+        assert 1 <= stats["scheduler/prefetch_held_max"] <= 2, stats.get("scheduler/prefetch_held_max")
+
+
+def test_paced_workers_do_not_hoard_one_sites_pages(corpus, redis_server, tmp_path):
+    """The live-path case (issue 20.8: one worker did all 14 fetches): 30 pages of one site, a
+    0.4 s download delay. Scrapy's engine let the first worker take 16 of them into its slot
+    queue and the second the rest; with the prefetch bound all three take turns."""
+    from urllib.parse import urlsplit
+    all_urls = corpus_urls(corpus)
+    host = Counter(urlsplit(u).hostname for u in all_urls).most_common(1)[0][0]
+    urls = [u for u in all_urls if urlsplit(u).hostname == host][:30]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    works = [tmp_path / f"w{i}" for i in range(3)]
+    paced = ["-s", "DOWNLOAD_DELAY=0.4", "-s", "DOWNLOAD_DELAY_JITTER=0"]
+    rcs = run_workers([worker_cmd(corpus, w, urls_file, paced) for w in works], env_with(redis_server.url))
+    assert rcs == [0, 0, 0], "\n".join((w / "crawl.log").read_text()[-2000:] for w in works)
+    per_worker = [sum(fetched(w).values()) for w in works]
+    assert sum(per_worker) == len(urls) and min(per_worker) >= 0.2 * len(urls), per_worker
+
+
 def _written_lines(works) -> int:
     n = 0
     for w in works:

@@ -16,7 +16,7 @@ The validators a run learns are kept when it ends ``finished``. A page that fail
 a reason that may pass (an exception, 429, 5xx) must be found again from its listing next run:
 the listing that linked to it (its ``Referer``) loses its validators and is fetched whole next
 run (``conditional/listing_refetch``). A 404/410 article is gone; its listing keeps them. Off with ``CONDITIONAL_REQUESTS = False``, with ``INCREMENTAL = False`` (everything is
-fetched again) and in replay/WARC input (nothing is fetched). Stats: ``conditional/sent``,
+fetched again) and in replay/WARC input (``crawler.replay.serve_offline`` turns it off). Stats: ``conditional/sent``,
 ``pages/not_modified``, ``conditional/validators_kept``, ``conditional/state_unreadable``.
 """
 from __future__ import annotations
@@ -47,8 +47,6 @@ class ConditionalRequestMiddleware:
             raise NotConfigured("CONDITIONAL_REQUESTS is off")
         if not s.getbool("INCREMENTAL", True):
             raise NotConfigured("INCREMENTAL is off: everything is fetched whole")
-        if s.get("REPLAY_DIR") or s.get("WARC_INPUT"):
-            raise NotConfigured("replay/archive input: nothing is fetched")
         self.crawler = crawler
         self.folder = Path(s.get("STATE_DIR") or ".state") / "validators"
         self.max_age_days = s.getint("CONDITIONAL_MAX_AGE_DAYS", 30)

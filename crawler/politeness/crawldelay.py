@@ -11,8 +11,8 @@ the delay of such a host under its Crawl-delay.
 
 Placed right after RobotsTxtMiddleware (100) in ``DOWNLOADER_MIDDLEWARES``: when a request
 reaches it, its host's robots.txt has been read. Off with ``ROBOTSTXT_OBEY = False`` or
-``CRAWL_DELAY_ENABLED = False``. Stats: ``robotstxt/crawl_delay/hosts`` (hosts with a
-Crawl-delay), ``robotstxt/crawl_delay/capped``.
+``CRAWL_DELAY_ENABLED = False`` (replay and WARC input set it: nobody to be polite to).
+Stats: ``robotstxt/crawl_delay/hosts`` (hosts with a Crawl-delay), ``robotstxt/crawl_delay/capped``.
 """
 from __future__ import annotations
 

@@ -93,6 +93,14 @@ def test_one_slow_response_does_not_hold_the_site(live, tmp_path):
     assert max(d for d, _ in delays[slow_at:]) <= 1000, delays
 
 
+def test_autothrottle_never_goes_under_the_crawl_delay(live, tmp_path):
+    live.crawl_delay("jen.jiji.com", 1.2)
+    run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings=THROTTLE)   # fast answers, 0.1 s start
+    assert run.exitcode == 0, run.log[-3000:]
+    gaps = _gaps(live)
+    assert len(gaps) >= 3 and min(gaps) >= 1.2 * 0.9, gaps
+
+
 def test_a_site_that_stays_slow_still_raises_the_delay(live, tmp_path):
     """The window is not a way to ignore a slow server: every article slow -> the delay goes up."""
     for path in ("/jc/eng?g=eco&k=2025100200455", "/jc/eng?g=eco&k=2025110500309",
@@ -132,6 +140,21 @@ def test_second_run_sends_validators_and_a_304_counts_as_unchanged(live, tmp_pat
     assert not second.warnings(r"rss/finance")
     assert "unchanged since the last run (HTTP 304): https://jen.jiji.com/rss/finance" in second.log
     assert len(live.hits) < 5                                   # robots.txt and the 304s, no article
+
+
+def test_robots_txt_is_never_conditional(live, tmp_path):
+    """robots.txt comes with an ETag too, but a 304 for it would read as "no robots.txt" (allow
+    all) in Scrapy: it is fetched whole every run, and its rules hold on the second run."""
+    live.robots["jen.jiji.com"] = "User-agent: *\nDisallow: /jc/eng?g=eco&k=2025100200455\n"
+    first = live.crawlall(tmp_path, ["jiji"])
+    assert first.stat("jiji", "robotstxt/forbidden") == 1, first.log[-3000:]
+    (first.state / "seen.sqlite").unlink()                      # the articles are wanted again
+    live.transform("jen.jiji.com", lambda path, body: body + b"<!-- new -->" if path == "/" else body)
+    live.reset_hits()
+    second = live.crawlall(tmp_path, ["jiji"])
+    robots = [h for h in live.hits if h.path == "/robots.txt"]
+    assert [h.status for h in robots] == [200] and "If-None-Match" not in robots[0].headers
+    assert second.stat("jiji", "robotstxt/forbidden") == 1 and live.count(ARTICLE) == 0
 
 
 def test_a_changed_feed_is_fetched_whole(live, tmp_path):

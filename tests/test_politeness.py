@@ -66,12 +66,15 @@ def test_floor_and_ceiling_hold():
 
 def test_wants_validators_only_for_the_spiders_own_non_article_pages():
     from crawler.politeness.rules import wants_validators
-    assert wants_validators({"seed": True}, user_seeds=False, since=None)
-    assert wants_validators({"listing_depth": 2}, user_seeds=False, since=None)
-    assert not wants_validators({"article": True}, user_seeds=False, since=None)
-    assert not wants_validators({"seed": True}, user_seeds=True, since=None)
-    assert not wants_validators({"seed": True}, user_seeds=False, since="2025-01-01")
-    assert not wants_validators({"dont_conditional": True}, user_seeds=False, since=None)
+    feed, page = "https://a.example/rss", "https://a.example/news/1"
+    assert wants_validators(feed, {"seed": True}, user_seeds=False, since=None)
+    assert wants_validators(feed, {"listing_depth": 2}, user_seeds=False, since=None)
+    assert not wants_validators(page, {"article": True}, user_seeds=False, since=None)
+    assert not wants_validators(feed, {"seed": True}, user_seeds=True, since=None)
+    assert not wants_validators(feed, {"seed": True}, user_seeds=False, since="2025-01-01")
+    assert not wants_validators(feed, {"dont_conditional": True}, user_seeds=False, since=None)
+    assert not wants_validators("https://a.example/robots.txt", {}, user_seeds=False, since=None)
+    assert not wants_validators(feed, {"dont_obey_robotstxt": True}, user_seeds=False, since=None)
 
 
 def test_validator_store_round_trip_age_and_forgetting(tmp_path):

@@ -69,7 +69,7 @@ class ConditionalRequestMiddleware:
     def _eligible(self, request, spider) -> bool:
         spider = spider or self.crawler.spider
         return self.store is not None and wants_validators(
-            request.meta, user_seeds=bool(getattr(spider, "user_seeds", False)), since=getattr(spider, "since", None))
+            request.url, request.meta, user_seeds=bool(getattr(spider, "user_seeds", False)), since=getattr(spider, "since", None))
 
     def process_request(self, request, spider=None):
         if not self._eligible(request, spider):

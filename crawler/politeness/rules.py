@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 
 def crawl_delay_floor(download_delay: float, crawl_delay: float | None, cap: float) -> tuple[float, bool]:
@@ -47,11 +48,14 @@ def throttle_delay(old: float, window: Sequence[float], *, target_concurrency: f
     return new
 
 
-def wants_validators(meta: dict, *, user_seeds: bool, since: object) -> bool:
+def wants_validators(url: str, meta: dict, *, user_seeds: bool, since: object) -> bool:
     """Whether a request is fetched conditionally: the spider's own feeds, listings and sitemaps
     (its default start pages and the non-article pages they lead to). Articles never are (the
     incremental state decides on them); nor is anything in a run given its own seeds (``-a url=``
-    may be an article) or a ``since`` (a back-fill wants entries an earlier run left out)."""
+    may be an article) or a ``since`` (a back-fill wants entries an earlier run left out); nor
+    robots.txt (Scrapy reads any failure to get it, a 304 included, as "allow all")."""
     if user_seeds or since is not None:
+        return False
+    if meta.get("dont_obey_robotstxt") or urlsplit(url).path == "/robots.txt":
         return False
     return not meta.get("article") and not meta.get("dont_conditional")

@@ -50,15 +50,18 @@ class RedisGuard:
         from scrapy.exceptions import IgnoreRequest
         from twisted.python.failure import Failure
 
-        dropped = transferring = 0
-        for slot in list(engine.downloader.slots.values()):
-            transferring += len(slot.transferring)
+        slots = list(engine.downloader.slots.values())
+        # everything the downloader holds (transfers, answers in its middlewares, robots.txt
+        # waits) but the slot queues, and every answer in the spider's callbacks
+        scraper = getattr(engine.scraper, "slot", None)
+        in_progress = (len(engine.downloader.active) - sum(len(slot.queue) for slot in slots)
+                       + ((len(scraper.queue) + len(scraper.active)) if scraper is not None else 0))
+        dropped = 0
+        for slot in slots:
             while slot.queue:
                 request, dfd = slot.queue.popleft()
                 dropped += 1
                 dfd.errback(Failure(IgnoreRequest("not started: Redis is unavailable; queued again on restart")))
-        scraper = getattr(engine.scraper, "slot", None)
-        in_progress = transferring + ((len(scraper.queue) + len(scraper.active)) if scraper is not None else 0)
         stats = self.crawler.stats
         stats.set_value("distributed/not_started", dropped)
         stats.set_value("distributed/in_progress_at_loss", in_progress)

@@ -87,7 +87,8 @@ def test_validator_store_round_trip_age_and_forgetting(tmp_path):
                  "https://a/none": {"etag": None, "last_modified": None}}, "2026-01-01")
     store.save()
     again = ValidatorStore(path)
-    assert again.headers("https://a/feed") == {"If-None-Match": '"e1"', "If-Modified-Since": "Mon, 06 Oct 2025 01:02:03 GMT"}
+    assert again.headers("https://a/feed") == {"If-None-Match": '"e1"',
+                                               "If-Modified-Since": "Mon, 06 Oct 2025 01:02:03 GMT"}
     assert again.headers("https://a/list") == {"If-Modified-Since": "Tue, 07 Oct 2025 01:02:03 GMT"}
     assert "https://a/none" not in again.urls
     again.merge({"https://a/list": None}, "2026-01-20")          # a page now without validators: forgotten

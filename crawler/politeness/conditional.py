@@ -15,9 +15,12 @@ sent without validators is left to Scrapy as before.
 The validators a run learns are kept when it ends ``finished``. A page that failed this run for
 a reason that may pass (an exception, 429, 5xx) must be found again from its listing next run:
 the listing that linked to it (its ``Referer``) loses its validators and is fetched whole next
-run (``conditional/listing_refetch``). A 404/410 article is gone; its listing keeps them. Off with ``CONDITIONAL_REQUESTS = False``, with ``INCREMENTAL = False`` (everything is
-fetched again) and in replay/WARC input (``crawler.replay.serve_offline`` turns it off). Stats: ``conditional/sent``,
-``pages/not_modified``, ``conditional/validators_kept``, ``conditional/state_unreadable``.
+run (``conditional/listing_refetch``). Other 4xx are final (a 404 article is gone): no effect.
+
+Off with ``CONDITIONAL_REQUESTS = False``, with ``INCREMENTAL = False`` (everything is fetched
+again) and in replay/WARC input (``crawler.replay.serve_offline`` turns it off). Stats:
+``conditional/sent``, ``pages/not_modified``, ``conditional/validators_kept``,
+``conditional/listing_refetch``, ``conditional/state_unreadable``; ``seeds/not_modified``.
 """
 from __future__ import annotations
 
@@ -69,7 +72,8 @@ class ConditionalRequestMiddleware:
     def _eligible(self, request, spider) -> bool:
         spider = spider or self.crawler.spider
         return self.store is not None and wants_validators(
-            request.url, request.meta, user_seeds=bool(getattr(spider, "user_seeds", False)), since=getattr(spider, "since", None))
+            request.url, request.meta, user_seeds=bool(getattr(spider, "user_seeds", False)),
+            since=getattr(spider, "since", None))
 
     def process_request(self, request, spider=None):
         if not self._eligible(request, spider):

@@ -419,9 +419,10 @@ def _paced_workers(corpus: Path, tmp_path: Path, pages: int, delay: float):
 
 def test_paced_workers_do_not_hoard_one_sites_pages(corpus, redis_server, tmp_path):
     """The live-path case (issue 20.8: one worker did all 14 fetches): 30 pages of one site, a
-    0.4 s download delay. Scrapy's engine let the first worker take 16 of them into its slot
-    queue and the second the rest; with the prefetch bound all three take turns."""
-    urls, works, cmds = _paced_workers(corpus, tmp_path, 30, 0.4)
+    0.8 s download delay. Scrapy's engine let the first worker take 16 of them into its slot
+    queue and the second the rest; with the prefetch bound all three take turns (the slow pace
+    leaves a worker that starts 2 s after the others its share)."""
+    urls, works, cmds = _paced_workers(corpus, tmp_path, 30, 0.8)
     rcs = run_workers(cmds, env_with(redis_server.url))
     assert rcs == [0, 0, 0], "\n".join((w / "crawl.log").read_text()[-2000:] for w in works)
     per_worker = [sum(fetched(w).values()) for w in works]

@@ -62,6 +62,10 @@ def test_redirect_to_a_page_fetched_already_is_logged(live, tmp_path):
 FEED = f"{JIJI}/rss/finance"
 
 
+#: server-side arrival gaps may run short of the client's spacing by a TLS handshake's jitter
+SLACK = 0.8
+
+
 def _gaps(live, host: str = "jen.jiji.com") -> list[float]:
     """Seconds between the starts of consecutive requests to HOST (robots.txt left out)."""
     ats = [h.at for h in live.fetches(host)]
@@ -76,7 +80,7 @@ def test_crawl_delay_spaces_requests_to_the_host(live, tmp_path):
     assert run.exitcode == 0, run.log[-3000:]
     gaps = _gaps(live)
     assert len(gaps) >= 3, [h.url for h in live.hits]
-    assert min(gaps) >= 1.5 * 0.9, gaps                          # ~0 s apart without it
+    assert min(gaps) >= 1.5 * SLACK, gaps                          # ~0 s apart without it
     assert run.stat("jiji", "robotstxt/crawl_delay/hosts") == 1
     assert "robots.txt of jen.jiji.com: Crawl-delay 1.5 s" in run.log
 
@@ -87,7 +91,7 @@ def test_download_delay_wins_when_larger_than_crawl_delay(live, tmp_path):
     assert run.exitcode == 0, run.log[-3000:]
     gaps = _gaps(live)
     # the larger delay, and without the ±50 % jitter that would go under the Crawl-delay
-    assert len(gaps) >= 3 and min(gaps) >= 1.2 * 0.9, gaps
+    assert len(gaps) >= 3 and min(gaps) >= 1.2 * SLACK, gaps
 
 
 def test_crawl_delay_above_the_cap_is_held_to_it_with_a_warning(live, tmp_path):
@@ -95,7 +99,7 @@ def test_crawl_delay_above_the_cap_is_held_to_it_with_a_warning(live, tmp_path):
     run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings={"CRAWL_DELAY_MAX": "1"})
     assert run.exitcode == 0, run.log[-3000:]
     gaps = _gaps(live)
-    assert len(gaps) >= 3 and all(0.9 <= g < 3 for g in gaps), gaps
+    assert len(gaps) >= 3 and all(SLACK <= g < 3 for g in gaps), gaps
     assert run.stat("jiji", "robotstxt/crawl_delay/capped") == 1
     assert run.warnings(r"Crawl-delay: 600 s; held to CRAWL_DELAY_MAX = 1 s")
 
@@ -144,7 +148,7 @@ def test_autothrottle_never_goes_under_the_crawl_delay(live, tmp_path):
     run = live.crawl("jiji", tmp_path, args={"url": FEED}, settings=THROTTLE)   # fast answers, 0.1 s start
     assert run.exitcode == 0, run.log[-3000:]
     gaps = _gaps(live)
-    assert len(gaps) >= 3 and min(gaps) >= 1.2 * 0.9, gaps
+    assert len(gaps) >= 3 and min(gaps) >= 1.2 * SLACK, gaps
 
 
 def test_a_site_that_stays_slow_still_raises_the_delay(live, tmp_path):

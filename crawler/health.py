@@ -56,7 +56,8 @@ def evaluate(spider: str, stats: dict[str, Any], floors: dict[str, float] | None
         "item_scraped_count", "incremental/known_skipped", "dedupe/unchanged", "dedupe/dropped",
         "dedupe/duplicate_in_run", "since/skipped", "discovery/before_since",
         "discovery/listing_older_than_since"))
-    if seen < min_items:
+    # a source that answered "unchanged" (HTTP 304 to the last run's validators) has nothing new
+    if seen < min_items and not int(stats.get("pages/not_modified", 0)):
         dropped = int(stats.get("item_dropped_count", 0))
         failures.append(("zero_items", f"no items from a source that normally yields some ({seen} < {min_items}"
                          + (f"; {dropped} dropped as invalid" if dropped else "") + ")"))

@@ -190,3 +190,5 @@ def serve_offline(settings: BaseSettings, handler: str, priority: int) -> None:
     settings.set("DOWNLOAD_DELAY_JITTER", 0, priority=priority)
     settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", settings.getint("CONCURRENT_REQUESTS"), priority=priority)
     settings.set("RETRY_ENABLED", False, priority=priority)
+    settings.set("CRAWL_DELAY_ENABLED", False, priority=priority)     # crawler/politeness/
+    settings.set("CONDITIONAL_REQUESTS", False, priority=priority)

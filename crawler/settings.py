@@ -10,6 +10,7 @@ STATE_DIR = ".state"           # crawl state (dedupe index, seen articles, lock)
 INCREMENTAL = True             # skip article links and seeds an earlier run already wrote
 MAX_LINKS_PER_PAGE = 500       # article links followed from one listing page (feeds and sitemaps: no cap)
 REDIS_URL = None               # set it (or the REDIS_URL environment variable) to crawl with many workers
+REDIS_PREFETCH = 2             # requests a worker holds beyond those it downloads (crawler/distributed/scheduler.py)
 REPLAY_DIR = None              # set it to replay saved responses instead of the network
 WARC_DIR = None                # set it to archive every response in rotating .warc.gz files (crawler/warc/)
 WARC_MAX_SIZE = 1024 ** 3      # a WARC file is closed and a new one started past this size (bytes)
@@ -28,6 +29,11 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_WINDOW = 5        # latencies per host the delay is judged on (crawler/politeness/throttle.py)
+CRAWL_DELAY_ENABLED = True     # honour robots.txt Crawl-delay per host (crawler/politeness/crawldelay.py) ...
+CRAWL_DELAY_MAX = 30.0         # ... held to this many seconds
+CONDITIONAL_REQUESTS = True    # feeds/listings/sitemaps with the last run's validators (STATE_DIR/validators/)
+CONDITIONAL_MAX_AGE_DAYS = 30  # validators of a page not seen for this long are forgotten
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_ITEMS = 8           # items of one page processed in parallel (Scrapy's 100 costs a task each)
@@ -65,6 +71,10 @@ SPIDER_CONTRACTS = {"crawler.contracts.FieldsContract": 10}   # `@fields` for `s
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 50,
+    # right after RobotsTxtMiddleware (100): robots.txt Crawl-delay per host
+    "crawler.politeness.crawldelay.CrawlDelayMiddleware": 101,
+    # feeds, listings, sitemaps with If-None-Match/If-Modified-Since; a 304 is "unchanged"
+    "crawler.politeness.conditional.ConditionalRequestMiddleware": 102,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.reliability.RetryAfterMiddleware": 550,
     "crawler.reliability.CharsetRepairMiddleware": 560,
@@ -94,6 +104,9 @@ EXTENSIONS = {
     "scrapy.extensions.logcount.LogCount": None,
     "crawler.extensions.logcount.SpiderLogCount": 1,
     "crawler.extensions.runreport.RunReport": 500,
+    # AutoThrottle over a window of latencies: one slow page cannot hold a site (issue 20.5)
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.politeness.throttle.BoundedAutoThrottle": 0,
 }
 RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried
 REMOTE_CONTROL_ENABLED = False # never run Scrapy's code-execution server in an unattended crawl

@@ -377,12 +377,102 @@ def test_three_workers_fetch_each_page_once_and_write_each_article_once(corpus, 
     assert r.hlen("crawler:seen") >= len(ids)
 
 
+def _reports(work: Path) -> list[dict]:
+    """This worker's run reports, oldest first (one a run)."""
+    paths = sorted((work / "out" / "reports").glob("run-*.json"), key=lambda p: p.stat().st_mtime)
+    return [json.loads(p.read_text())["spiders"][0] for p in paths]
+
+
+def test_three_workers_share_the_work_with_a_small_prefetch(corpus, redis_server, tmp_path):
+    """300 pages, 3 workers: each fetches at least 20 % of them. A worker holds at most
+    REDIS_PREFETCH (2) requests beyond those it is downloading: the rest stay in Redis for the
+    other workers (Scrapy's engine took up to CONCURRENT_REQUESTS=16 into one worker)."""
+    urls = corpus_urls(corpus)[:300]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    works = [tmp_path / f"w{i}" for i in range(3)]
+    rcs = run_workers([worker_cmd(corpus, w, urls_file) for w in works], env_with(redis_server.url))
+    assert rcs == [0, 0, 0], "\n".join((w / "crawl.log").read_text()[-2000:] for w in works)
+    per_worker = [fetched(w) for w in works]
+    total = sum(per_worker, Counter())
+    assert sorted(total) == sorted(urls) and set(total.values()) == {1}
+    shares = [sum(c.values()) / len(urls) for c in per_worker]
+    assert min(shares) >= 0.2, shares
+    for w in works:
+        stats = _reports(w)[0]["stats"]
+        assert 1 <= stats["scheduler/prefetch_held_max"] <= 2, stats.get("scheduler/prefetch_held_max")
+
+
+def _paced_workers(corpus: Path, tmp_path: Path, pages: int, delay: float):
+    """(urls, work dirs, commands) of 3 workers crawling PAGES pages of the corpus's biggest
+    site DELAY seconds apart (no jitter): as on the live path, requests wait for the delay."""
+    from urllib.parse import urlsplit
+    all_urls = corpus_urls(corpus)
+    host = Counter(urlsplit(u).hostname for u in all_urls).most_common(1)[0][0]
+    urls = [u for u in all_urls if urlsplit(u).hostname == host][:pages]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    works = [tmp_path / f"w{i}" for i in range(3)]
+    paced = ["-s", f"DOWNLOAD_DELAY={delay}", "-s", "DOWNLOAD_DELAY_JITTER=0"]
+    return urls, works, [worker_cmd(corpus, w, urls_file, paced) for w in works]
+
+
+def test_paced_workers_do_not_hoard_one_sites_pages(corpus, redis_server, tmp_path):
+    """The live-path case (issue 20.8: one worker did all 14 fetches): 30 pages of one site, a
+    0.8 s download delay. Scrapy's engine let the first worker take 16 of them into its slot
+    queue and the second the rest; with the prefetch bound all three take turns (the slow pace
+    leaves a worker that starts 2 s after the others its share)."""
+    urls, works, cmds = _paced_workers(corpus, tmp_path, 30, 0.8)
+    rcs = run_workers(cmds, env_with(redis_server.url))
+    assert rcs == [0, 0, 0], "\n".join((w / "crawl.log").read_text()[-2000:] for w in works)
+    per_worker = [sum(fetched(w).values()) for w in works]
+    assert sum(per_worker) == len(urls) and min(per_worker) >= 0.2 * len(urls), per_worker
+
+
 def _written_lines(works) -> int:
     n = 0
     for w in works:
         for p in (w / "out" / SPIDER).glob("*.jsonl"):
             n += p.read_bytes().count(b"\n")
     return n
+
+
+def _stop_redis_mid_run(server, cmds, env, works, lines: int) -> list[int]:
+    """Start the workers, stop Redis once they wrote LINES lines; their exit codes."""
+    procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in cmds]
+    deadline = time.monotonic() + 180
+    while _written_lines(works) < lines and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        time.sleep(0.1)
+    assert all(p.poll() is None for p in procs), "workers finished before Redis could be stopped"
+    server.stop()                                             # Redis goes away mid-run
+    return [p.wait(120) for p in procs]
+
+
+def _fetched_twice(works) -> int:
+    return sum(1 for n in sum((fetched(w) for w in works), Counter()).values() if n > 1)
+
+
+def test_redis_lost_requests_not_started_are_fetched_once_after_resume(corpus, tmp_path):
+    """Paced workers (one site, 0.3 s apart) hold requests waiting for the delay when Redis goes.
+    Those are not downloaded after the loss (issue 20.8: a worker downloaded 5 queued articles,
+    threw them away and fetched them again on resume): the resumed run fetches again only the
+    pages that were in progress at the loss."""
+    urls, works, cmds = _paced_workers(corpus, tmp_path, 60, 0.3)
+    server = _redis_server_cls()().start()
+    try:
+        env = env_with(server.url)
+        assert _stop_redis_mid_run(server, cmds, env, works, 9) == [1, 1, 1]
+        after_loss = [_reports(w)[0]["stats"] for w in works]
+        server.start()
+        assert run_workers(cmds, env) == [0, 0, 0]
+        total = sum((fetched(w) for w in works), Counter())
+        assert sorted(total) == sorted(urls)                  # nothing lost
+        in_progress = sum(s.get("distributed/in_progress_at_loss", 0) for s in after_loss)
+        assert _fetched_twice(works) <= in_progress <= 3 * 4, (_fetched_twice(works), in_progress)
+        ids = Counter(r["item_id"] for w in works for r in records(w))
+        assert len(ids) == len(urls) and max(ids.values()) == 1
+    finally:
+        server.cleanup()
 
 
 def test_redis_going_away_stops_workers_loudly_and_a_rerun_loses_and_repeats_nothing(corpus, single_run, tmp_path):
@@ -395,14 +485,7 @@ def test_redis_going_away_stops_workers_loudly_and_a_rerun_loses_and_repeats_not
         works = [tmp_path / f"w{i}" for i in range(3)]
         cmds = [worker_cmd(corpus, w) for w in works]
         env = env_with(server.url)
-        procs = [subprocess.Popen(c, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in cmds]
-        deadline = time.monotonic() + 180
-        while _written_lines(works) < 300 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
-            time.sleep(0.2)
-        assert all(p.poll() is None for p in procs), "workers finished before Redis could be stopped"
-        server.stop()                                         # Redis goes away mid-run
-        rcs = [p.wait(120) for p in procs]
-        assert all(rc == 1 for rc in rcs), rcs
+        assert _stop_redis_mid_run(server, cmds, env, works, 300) == [1, 1, 1]
         for w in works:
             log = (w / "crawl.log").read_text()
             assert "Redis at redis://:***@127.0.0.1" in log and "is unreachable" in log
@@ -420,6 +503,12 @@ def test_redis_going_away_stops_workers_loudly_and_a_rerun_loses_and_repeats_not
         assert set(ids) == {r["item_id"] for r in ref_recs}   # nothing lost
         store = RedisStoryStore(redis_py.Redis.from_url(server.url), prefix="crawler:dedupe:")
         assert partition(recs, store.aliases()) == partition(ref_recs, ref_aliases)
+        # fetched twice: only pages in progress when Redis went (their items could not be
+        # written without it); none of what a worker had taken and not started (issue 20.8:
+        # 16 a worker were downloaded, thrown away and fetched again)
+        twice = _fetched_twice(works)
+        in_progress = sum(_reports(w)[0]["stats"].get("distributed/in_progress_at_loss", 0) for w in works)
+        assert twice <= in_progress <= 3 * 4, (twice, in_progress)   # REDIS_PREFETCH (2) + transfers
     finally:
         server.cleanup()
 

@@ -36,7 +36,8 @@ it the crawler runs exactly as before and needs no Redis. With it, :class:`Distr
 Settings: ``REDIS_URL``; ``DISTRIBUTED_WORKER_ID`` (default ``<host>-<hash of OUTPUT_DIR>``,
 stable across restarts); ``DISTRIBUTED_HEARTBEAT`` (1.0 s); ``DISTRIBUTED_RECLAIM_AFTER`` (30 s);
 ``DISTRIBUTED_RESET_ON_FINISH`` (True); ``DISTRIBUTED_KEY_PREFIX`` (``crawler:``, for the seen
-store and story index); ``DISTRIBUTED_FETCH_LOG`` (a file: every fetched URL, one a line).
+store and story index); ``DISTRIBUTED_FETCH_LOG`` (a file: every fetched URL, one a line);
+``REDIS_PREFETCH`` (2: requests a worker holds beyond its transfers, see ``scheduler.py``).
 
 Where each piece lives (one component a file, as in ``crawler/pipelines/``):
 

@@ -42,6 +42,7 @@ class RedisGuard:
         engine = getattr(self.crawler, "engine", None)
         if engine is None or getattr(engine, "spider", None) is None:
             return
+        self.drop_not_started(engine)
         from twisted.internet import reactor
 
         from scrapy.utils.defer import deferred_from_coro
@@ -50,3 +51,31 @@ class RedisGuard:
             if getattr(engine, "spider", None) is not None:
                 deferred_from_coro(engine.close_spider_async(reason="redis_unavailable"))
         reactor.callLater(0, close)
+
+    def drop_not_started(self, engine) -> int:
+        """Requests waiting in the downloader's slot queues are not downloaded: each stays in this
+        worker's in-flight hash in Redis, and its restart queues it again (fetched once, then).
+        Downloads already under way finish; their pages are fetched again on the restart, as
+        their items cannot be written without Redis (``distributed/in_progress_at_loss``)."""
+        from scrapy.exceptions import IgnoreRequest
+        from twisted.python.failure import Failure
+
+        slots = list(engine.downloader.slots.values())
+        # everything the downloader holds (transfers, answers in its middlewares, robots.txt
+        # waits) but the slot queues, and every answer in the spider's callbacks
+        scraper = getattr(engine.scraper, "slot", None)
+        in_progress = (len(engine.downloader.active) - sum(len(slot.queue) for slot in slots)
+                       + ((len(scraper.queue) + len(scraper.active)) if scraper is not None else 0))
+        dropped = 0
+        for slot in slots:
+            while slot.queue:
+                request, dfd = slot.queue.popleft()
+                dropped += 1
+                dfd.errback(Failure(IgnoreRequest("not started: Redis is unavailable; queued again on restart")))
+        stats = self.crawler.stats
+        stats.set_value("distributed/not_started", dropped)
+        stats.set_value("distributed/in_progress_at_loss", in_progress)
+        logger.warning("Redis lost: %d requests this worker had not started are left in its in-flight list "
+                       "(queued again when it restarts); %d in progress end here and are fetched again then",
+                       dropped, in_progress)
+        return dropped

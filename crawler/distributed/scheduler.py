@@ -1,5 +1,16 @@
-"""RedisScheduler: scrapy-redis's scheduler, with an atomic seen+push and a pop that parks the
-request in this worker's in-flight hash.
+"""RedisScheduler: scrapy-redis's scheduler, with an atomic seen+push, a pop that parks the
+request in this worker's in-flight hash, and a prefetch bound.
+
+Prefetch bound (issue 20.8). Scrapy's engine asks the scheduler for requests until the
+downloader holds ``CONCURRENT_REQUESTS`` (16): a worker took 16 requests from the shared queue
+into its own downloader slots, where they waited for the per-host delay while other workers
+idled (one worker did all 14 fetches of a run), and after Redis died it downloaded them and
+threw them away. Now :meth:`RedisScheduler.next_request` hands out a request only while this
+worker holds fewer than ``REDIS_PREFETCH`` (default 2) requests beyond those it is
+transferring: requests waiting in its downloader (slot queues, robots.txt) plus responses
+waiting for or in its spider callbacks (:func:`held`). The rest stays in the shared queue for
+whichever worker is free. ``REDIS_PREFETCH = 0`` lifts the bound (Scrapy's behaviour).
+Stat: ``scheduler/prefetch_held_max``, the most it held right after taking one (<= REDIS_PREFETCH).
 
 A request may carry its own dupefilter fingerprint in ``meta["dist_fingerprint"]``: a capture
 of a web archive (:mod:`crawler.distributed.warc`) is one URL at one date, not the URL.
@@ -8,6 +19,17 @@ from __future__ import annotations
 
 from crawler.distributed.common import DUPEFILTER_KEY, QUEUE_KEY, REDIS_ERRORS, crawler_client, logger, worker_id
 from crawler.distributed.guard import RedisGuard
+
+
+def held(engine) -> int:
+    """Requests this worker took and is not transferring: waiting in the downloader (slot
+    queues, a robots.txt wait), or answered and waiting for / in the spider's callbacks."""
+    downloader = engine.downloader
+    transferring = sum(len(slot.transferring) for slot in downloader.slots.values())
+    waiting = max(0, len(downloader.active) - transferring)
+    slot = getattr(engine.scraper, "slot", None)
+    in_scraper = (len(slot.queue) + len(slot.active)) if slot is not None else 0
+    return waiting + in_scraper
 
 
 _ENQUEUE = """
@@ -59,6 +81,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
         inst.crawler = crawler
         inst.guard = guard
         inst.worker = worker_id(s)
+        inst.prefetch = max(0, s.getint("REDIS_PREFETCH", 2))
         inst._enqueue = server.register_script(_ENQUEUE)
         inst._pop = server.register_script(_POP)
         return inst
@@ -103,6 +126,11 @@ class RedisScheduler(_ScrapyRedisScheduler):
     def next_request(self):
         if self.guard.down:
             return None
+        if self.prefetch:
+            now = held(self.crawler.engine)
+            if now >= self.prefetch:
+                return None  # the engine asks again when a download or a callback ends
+            self.stats.max_value("scheduler/prefetch_held_max", now + 1)
         try:
             row = self._pop(keys=[self.queue.key, self.inflight_key])
         except REDIS_ERRORS as exc:

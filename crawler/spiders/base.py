@@ -46,6 +46,7 @@ from crawler.dates import date_from_url, parse_date
 from crawler.extract.feeds import FeedEntry, iter_sitemap, parse_feed, sniff
 from crawler.incremental import KnownPage
 from crawler.items import Article
+from crawler.politeness.conditional import NotModified
 from crawler.reliability import mask_secrets
 from crawler.seeds import BadSeed, Seed, SeedFile, url_problem
 from crawler.sites.base import ArticlePage, PageSelector, choose_page
@@ -328,6 +329,8 @@ class NewsSpider(scrapy.Spider):
             log = self.logger.info if self.url else self.logger.debug
             log("seed %s was written by an earlier run: skipped (-s INCREMENTAL=False fetches it again)",
                 request.url)
+        elif failure.check(NotModified):
+            stats.inc_value("seeds/not_modified")   # logged by ConditionalRequestMiddleware
         elif failure.check(IgnoreRequest) and not failure.check(HttpError):
             stats.inc_value("seeds/ignored")
             self.logger.warning("seed %s not fetched: %s", request.url, failure.value)

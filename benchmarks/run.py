@@ -98,15 +98,25 @@ def machine() -> dict:
 
 # ----------------------------------------------------------------------------- corpora
 def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
-    """A corpus folder (rebuilt when its size or recipe changed)."""
+    """A corpus folder (rebuilt when its size or recipe changed).
+
+    Sites with a real capture in ``../shared/realpages`` (``benchmarks/realcorpus.py``: the
+    Conversation article, the Kyodo articles) are built from it, their pages behind one sitemap;
+    the others, and every site when the captures are absent, from the fixtures. ``recipe.json``
+    says which (``real``: the captures used; ``source``: what the table prints)."""
+    from benchmarks import realcorpus
     from benchmarks.corpus import build
 
     out = CORPUS / name
     stamp = out / "recipe.json"
+    real = realcorpus.available(spiders=sites)
+    real_sites = {s.spider for s in real}
+    fixture_sites = (set(sites) if sites else set(SPIDERS)) - real_sites
     recipe = {"pages": pages, "seed": seed, "sites": sorted(sites) if sites else None, "pad_kb": PAD_KB,
-              "version": 2}
+              "version": 3, "real": sorted(s.file for s in real)}
     if sites is None or "japantimes" in sites:
         recipe["page_ids"] = 2  # ids printed in the page are renewed too (corpus.py)
+    recipe["source"] = corpus_source(recipe["real"], fixture_sites)
     if stamp.exists() and json.loads(stamp.read_text()) == recipe:
         return out
     if out.exists():
@@ -114,10 +124,24 @@ def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
 
         shutil.rmtree(out)
     t0 = time.perf_counter()
-    listing = build(out, pages, seed=seed, sites=sites, pad_kb=PAD_KB)
+    n_real = pages if not fixture_sites else pages * len(real_sites) // len(set(sites or SPIDERS))
+    listing = build(out, pages - n_real, seed=seed, sites=fixture_sites, pad_kb=PAD_KB) if fixture_sites else []
+    if real_sites:
+        listing += realcorpus.build(out, n_real, seed=seed, sites=real_sites)
+        realcorpus.write_listing(out, listing)
     stamp.write_text(json.dumps(recipe))
-    log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s")
+    log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s ({recipe['source']})")
     return out
+
+
+def corpus_source(real: list[str], fixture_sites: set[str]) -> str:
+    """What a corpus was built from, in words (the table says which corpus it measured)."""
+    if not real:
+        return ("fixtures (copies of the project's fixture articles, Conversation pages padded with "
+                "generated chrome; ../shared/realpages absent)")
+    return ("real structure (copies of ../shared/realpages/" + ", ".join(real)
+            + ": markup kept, ids, slugs and paragraph words replaced, one sitemap a site"
+            + (f"; {', '.join(sorted(fixture_sites))} from the fixtures" if fixture_sites else "") + ")")
 
 
 def corpus_pages(root: Path, spider: str | None = None) -> list[tuple[str, bytes]]:
@@ -209,11 +233,14 @@ def floor_pipelines() -> dict:
 
 def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full") -> dict:
     """One crawl of URLS_FILE: SPIDER with every project pipeline (KIND "full"), or the bench
-    spider KIND ("bare": no pipeline; "floor": as many no-op pipelines as the project has)."""
+    spider KIND ("bare": no pipeline; "floor": as many no-op pipelines as the project has).
+    A ``.url`` file (a sitemap of the corpus, ``benchmarks/realcorpus.py``) is crawled as ``-a url=``."""
     if kind not in KINDS:
         raise ValueError(f"crawl kind {kind!r} is not one of {KINDS}")
     work = Path(tempfile.mkdtemp(prefix=f"bench-{spider}-", dir=ROOT / "benchmarks" / ".work"))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider if kind == "full" else kind, "-a", f"urls_file={urls_file}",
+    seed = (f"url={urls_file.read_text(encoding='utf-8').strip()}" if urls_file.suffix == ".url"
+            else f"urls_file={urls_file}")
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider if kind == "full" else kind, "-a", seed,
            "-s", f"REPLAY_DIR={replay}", "-s", "LOG_LEVEL=WARNING", "-s", f"OUTPUT_DIR={work / 'out'}",
            "-s", f"STATE_DIR={work / 'state'}"]
     if kind == "full":
@@ -266,6 +293,8 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
     tot = {"pages": 0, "wall_s": 0.0, "cpu_s": 0.0, "empty_wall_s": 0.0, "empty_cpu_s": 0.0, "written": 0,
            "maxrss_mb": 0.0, "runs": {}}
     groups = [(kind, root / "urls-all.txt")] if one_run else [(s, root / f"urls-{s}.txt") for s in spiders]
+    seeds = {name: (root / f"sitemap-{name}.url", root / f"sitemap-{name}-empty.url") for name, _ in groups
+             if not one_run and (root / f"sitemap-{name}.url").exists()}
     if one_run:
         lines = (root / "urls.txt").read_text(encoding="utf-8").splitlines()
         (root / "urls-all.txt").write_text("".join(ln.split(" ", 1)[1] + "\n" for ln in lines if ln))
@@ -275,9 +304,12 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
         n = sum(1 for ln in urls.read_text().splitlines() if ln.strip())
         spider = "conversation" if one_run else name
         zeros, fulls = [], []
+        # the full crawl of a real-structure corpus starts from its sitemap (the zero-page crawl
+        # from an empty one): discovery is part of what it measures
+        seed, zero_seed = seeds.get(name, (urls, empty))
         for _ in range(max(1, repeat)):
-            zeros.append(crawl(spider, empty, root, kind=kind))
-            fulls.append(crawl(spider, urls, root, kind=kind))
+            zeros.append(crawl(spider, zero_seed, root, kind=kind))
+            fulls.append(crawl(spider, seed, root, kind=kind))
         zero, full = _least_cpu(zeros), _least_cpu(fulls)
         if full["rc"] not in (0, 1):
             log(f"  crawl {name} exited {full['rc']}:\n{full['stderr_tail']}")
@@ -388,6 +420,10 @@ def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> di
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         res.update(pool.apply(in_process_root, (str(root), quick)))
+    try:
+        res["corpus"]["source"] = json.loads((root / "recipe.json").read_text())["source"]
+    except (OSError, ValueError, KeyError):
+        pass
     return derive(res)
 
 
@@ -663,7 +699,8 @@ def table(r: dict) -> str:
     for name, tp in (r.get("throughput") or {}).items():
         c = tp["corpus"]
         lines.append(f"**Throughput, {name} corpus** ({c['pages']} pages, median {c['median_kb']} KB, "
-                     f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl:")
+                     f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl. "
+                     f"Corpus: {c.get('source') or 'fixtures (measured before the corpus source was recorded)'}.")
         lines.append("")
         lines.append("| | CPU ms/page | pages/s, CPU-bound (1000 / CPU ms) | pages/s, wall on this machine | peak RSS MB |")
         lines.append("|---|---:|---:|---:|---:|")

@@ -175,6 +175,36 @@ def test_fast_patterns_equal_reference_patterns_on_random_strings():
         assert N._unify(s) == s.translate(N._QUOTES), s
 
 
+def test_unify_equals_translate_with_every_table_character():
+    rng = random.Random(6)
+    keys = "".join(chr(k) for k in N._QUOTES)
+    for alphabet in (keys + "ab '\"-\u00e9\u4e00", "ab `'\"-", "abc "):   # the last two: ASCII-only texts
+        for _ in range(5000):
+            s = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+            assert N._unify(s) == s.translate(N._QUOTES) == N._unify_regex(s), s
+
+
+def test_datelines_removed_line_by_line_equal_one_scan_of_the_text():
+    rng = random.Random(7)
+    pieces = _PIECES + ["\n", "\n", "- ", " - ", "A\n- ", "TOKYO\n - "]
+    for _ in range(20000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert N._datelines_out(s) == _REF_CAPS.sub(" ", s), s
+
+
+def test_lower_case_only_matters_for_one_character_after_nfkc():
+    """words() lower-cases the text only when it holds U+0130: every other non-ASCII character
+    becomes a space in the byte table whether lower-cased or not, unless its lower case holds an
+    ASCII character; checked over every code point."""
+    import sys as _sys
+    reach_ascii = [c for c in map(chr, range(128, _sys.maxunicode + 1))
+                   if not 0xD800 <= ord(c) <= 0xDFFF and any(ord(x) < 128 for x in c.lower())]
+    assert reach_ascii == ["\u0130", "\u212a"]
+    assert unicodedata.normalize("NFKC", "\u212a") == "K"
+    for t in ("Istanbul \u0130stanbul", "\u212aelvin", "caf\u00e9 \u00c9t\u00c9", "\u0130"):
+        assert N.words(t) == ref_words(t)
+
+
 def test_the_pipeline_does_not_import_datasketch_or_scipy():
     code = ("import sys, crawler.pipelines.dedupe; from crawler.dedupe import fingerprint;"
             "fingerprint('TOKYO - Some words of a story about something that happened today.');"

@@ -231,7 +231,7 @@ def floor_pipelines() -> dict:
     return item_pipelines(project_pipelines().values())
 
 
-def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full") -> dict:
+def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full", extra: list[str] | None = None) -> dict:
     """One crawl of URLS_FILE: SPIDER with every project pipeline (KIND "full"), or the bench
     spider KIND ("bare": no pipeline; "floor": as many no-op pipelines as the project has).
     A ``.url`` file (a sitemap of the corpus, ``benchmarks/realcorpus.py``) is crawled as ``-a url=``."""
@@ -248,16 +248,41 @@ def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full") -> dic
     else:
         pipes = floor_pipelines() if kind == "floor" else {}
         cmd += ["-s", "SPIDER_MODULES=benchmarks.spiders", "-s", "ITEM_PIPELINES=" + json.dumps(pipes)]
-    res = child(cmd)
+    res = child(cmd + (extra or []))
     written = 0
     for f in (work / "out").rglob("*.jsonl"):
         with open(f, "rb") as fh:
             written += sum(1 for _ in fh)
     res["written"] = written
+    res["fallback"] = fallback_stats(work / "out")
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)
     return res
+
+
+#: crawl stats of the pages whose field needed a library fallback: ``fallback/<field>/<library>``
+FALLBACK_PREFIX = "fallback/"
+
+
+def fallback_stats(out: Path) -> dict[str, int]:
+    """The ``fallback/<field>/<library>`` counters of the crawl's run report(s) under OUT."""
+    found: dict[str, int] = {}
+    for report in out.glob("reports/run-*.json"):
+        try:
+            spiders = json.loads(report.read_text(encoding="utf-8")).get("spiders") or []
+        except (OSError, ValueError):
+            continue
+        for sp in spiders:
+            for k, v in (sp.get("stats") or {}).items():
+                if k.startswith(FALLBACK_PREFIX) and isinstance(v, (int, float)):
+                    found[k] = found.get(k, 0) + int(v)
+    return found
+
+
+def fallback_shares(fallback: dict[str, int], pages: int) -> dict[str, float]:
+    """Share of PAGES (0-1) behind each fallback counter."""
+    return {k: round(v / max(1, pages), 4) for k, v in sorted(fallback.items())}
 
 
 def _least_cpu(runs: list[dict]) -> dict:
@@ -320,6 +345,10 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
         tot["empty_wall_s"] += zero["wall_s"]
         tot["empty_cpu_s"] += zero["cpu_s"]
         tot["maxrss_mb"] = max(tot["maxrss_mb"], full["maxrss_mb"])
+        if kind == "full":  # the same counts in every run (the pages do not change)
+            fb = tot.setdefault("fallback", {})
+            for k, v in (full.get("fallback") or {}).items():
+                fb[k] = fb.get(k, 0) + v
         tot["runs"][name] = {"pages": n, "written": full["written"], "rc": full["rc"], "parent_rss_mb": full["parent_rss_mb"],
                              "wall_s": round(full["wall_s"], 2), "cpu_s": round(full["cpu_s"], 2),
                              "empty_wall_s": round(zero["wall_s"], 2), "empty_cpu_s": round(zero["cpu_s"], 2),
@@ -342,6 +371,8 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
     })
     for k in ("wall_s", "cpu_s", "empty_wall_s", "empty_cpu_s", "maxrss_mb"):
         tot[k] = round(tot[k], 2)
+    if kind == "full":
+        tot["fallback_share"] = fallback_shares(tot.get("fallback") or {}, tot["pages"])
     if kind == "floor":
         tot["noop_pipelines"] = len(floor_pipelines())
     return tot
@@ -420,11 +451,65 @@ def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> di
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         res.update(pool.apply(in_process_root, (str(root), quick)))
+    log(f"  profile: {name}")
+    res["profile"] = profile_set(root, spiders)
     try:
         res["corpus"]["source"] = json.loads((root / "recipe.json").read_text())["source"]
     except (OSError, ValueError, KeyError):
         pass
     return derive(res)
+
+
+PROFILE_TOP = 5
+
+
+def profile_set(root: Path, spiders: list[str]) -> dict:
+    """One more full crawl of each spider's pages under cProfile (``benchmarks/profile_ext.py``:
+    from spider_opened to spider_closed, start-up left out; not timed, the profiler slows it):
+    the top functions by own time and, of the project's functions, by cumulative time, per page."""
+    import pstats
+
+    from crawler import settings
+
+    work = ROOT / "benchmarks" / ".work"
+    stats, pages = None, 0
+    exts = dict(settings.EXTENSIONS, **{"benchmarks.profile_ext.CrawlProfile": 0})
+    for spider in spiders:
+        urls = root / f"urls-{spider}.txt"
+        if not urls.exists():
+            continue
+        seed = root / f"sitemap-{spider}.url"
+        out = work / f"profile-{root.name}-{spider}.prof"
+        out.unlink(missing_ok=True)
+        crawl(spider, seed if seed.exists() else urls, root, extra=[
+            "-s", "EXTENSIONS=" + json.dumps(exts), "-s", f"BENCH_PROFILE_OUT={out}"])
+        if not out.exists():
+            log(f"  profile of {spider}: no stats written")
+            continue
+        pages += sum(1 for ln in urls.read_text().splitlines() if ln.strip())
+        stats = pstats.Stats(str(out)) if stats is None else stats.add(str(out))
+    if stats is None:
+        return {}
+
+    def rows(keys):
+        out = []
+        for k in keys[:PROFILE_TOP]:
+            cc, nc, tt, ct, _ = stats.stats[k]
+            path, line, name = k
+            where = name if path == "~" else f"{Path(path).name}:{line}({name})"
+            if path.startswith(str(ROOT)):
+                where = f"{Path(path).relative_to(ROOT)}:{line}({name})"
+            out.append({"function": where, "calls_per_page": round(nc / max(1, pages), 1),
+                        "own_ms_per_page": round(tt / max(1, pages) * 1000, 3),
+                        "cum_ms_per_page": round(ct / max(1, pages) * 1000, 3)})
+        return out
+
+    total = sum(v[2] for v in stats.stats.values())
+    by_own = sorted(stats.stats, key=lambda k: -stats.stats[k][2])
+    ours = [k for k in stats.stats if k[0].startswith(str(ROOT / "crawler"))]
+    ours.sort(key=lambda k: -stats.stats[k][3])
+    return {"pages": pages, "profiled_ms_per_page": round(total / max(1, pages) * 1000, 3),
+            "top_own": rows(by_own), "top_ours_cumulative": rows(ours)}
 
 
 #: the throughput targets as a CPU-ms-per-page limit on the full crawl: (key, label, limit of RES)
@@ -603,6 +688,12 @@ def startup_part(quick: bool) -> dict:
 
 
 # ----------------------------------------------------------------------------- targets
+#: the targets of the throughput part (the profile is printed under the table when one is missed)
+THROUGHPUT_TARGETS = ("full pipeline pages/s, one process with a core to itself (1000 / CPU ms per page)",
+                      "full pipeline pages/s, wall clock on this (shared) machine",
+                      "our cost above bare engine / lxml parse", "full CPU/page / trafilatura CPU/page")
+
+
 def targets(r: dict) -> list[dict]:
     out = []
 
@@ -613,14 +704,14 @@ def targets(r: dict) -> list[dict]:
     tp = (r.get("throughput") or {}).get("conversation")
     if tp:
         cap = tp["full"].get("cpu_bound_pages_per_s", tp["full"]["pages_per_s"])
-        add("full pipeline pages/s, one process with a core to itself (1000 / CPU ms per page)", cap, ">= 200",
+        add(THROUGHPUT_TARGETS[0], cap, ">= 200",
             cap >= 200, "pages/s")
-        add("full pipeline pages/s, wall clock on this (shared) machine", tp["full"]["pages_per_s"], ">= 200",
+        add(THROUGHPUT_TARGETS[1], tp["full"]["pages_per_s"], ">= 200",
             tp["full"]["pages_per_s"] >= 200, "pages/s")
-        add("our cost above bare engine / lxml parse", tp["ratio_above_engine_to_lxml"], "<= 3",
+        add(THROUGHPUT_TARGETS[2], tp["ratio_above_engine_to_lxml"], "<= 3",
             tp["ratio_above_engine_to_lxml"] <= 3, "x")
         if tp.get("ratio_full_to_trafilatura") is not None:
-            add("full CPU/page / trafilatura CPU/page", tp["ratio_full_to_trafilatura"], "<= 0.333",
+            add(THROUGHPUT_TARGETS[3], tp["ratio_full_to_trafilatura"], "<= 0.333",
                 tp["ratio_full_to_trafilatura"] <= 1 / 3, "x")
     d = r.get("dates")
     if d:
@@ -719,6 +810,9 @@ def table(r: dict) -> str:
         if tp.get("ours_above_floor_ms") is not None:
             lines.append(f"| full − floor (our own work: fields, dates, attribution, dedupe, JSONL) | {tp['ours_above_floor_ms']:.2f} | | | |")
         lines.append("")
+        if "fallback_share" in f:
+            lines.append(fallback_line(f))
+            lines.append("")
         spread = {k: run_spread(tp[k]) for k in ("full", "bare", "floor") if isinstance(tp.get(k), dict)}
         spread = {k: v for k, v in spread.items() if v}
         if spread:
@@ -726,6 +820,10 @@ def table(r: dict) -> str:
             lines.append(f"The table counts the least-CPU run of {n}; median and slowest of the {n} runs, CPU ms per page: "
                          + "; ".join(f"{k} {v['median_ms']:.2f} / {v['slowest_ms']:.2f}" for k, v in spread.items()) + ".")
             lines.append("")
+        if tp.get("profile"):
+            lines += profile_lines(name, tp["profile"], [t["target"] for t in r.get("targets", [])
+                                                         if t["met"] is False and name == "conversation"
+                                                         and t["target"] in THROUGHPUT_TARGETS])
         if tp.get("budgets"):
             lines.append("Each throughput target as CPU ms per page of the full crawl, and what it leaves above the "
                          "floor for our own work:")
@@ -793,6 +891,32 @@ def table(r: dict) -> str:
         met = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
         lines.append(f"| {t['target']} | {t['value']} {t['unit']} | {t['limit']} | {met} |")
     return "\n".join(lines)
+
+
+def profile_lines(name: str, prof: dict, missed: list[str]) -> list[str]:
+    """The profile's top lines under a corpus's throughput table (saying which targets it missed)."""
+    lines = [(f"Targets missed on the {name} corpus: {'; '.join(missed)}. " if missed else "")
+             + f"Where the time goes: cProfile of one more full crawl of the {prof['pages']} pages (spider "
+             f"opened to closed; {prof['profiled_ms_per_page']:.2f} ms a page under the profiler, which "
+             f"slows Python code more than C), top {PROFILE_TOP} by own time, and the project's top "
+             f"{PROFILE_TOP} by cumulative time:", "",
+             "| | function | calls/page | own ms/page | cumulative ms/page |", "|---|---|---:|---:|---:|"]
+    for label, key in (("own", "top_own"), ("ours", "top_ours_cumulative")):
+        for row in prof.get(key) or []:
+            lines.append(f"| {label} | `{row['function']}` | {row['calls_per_page']} | {row['own_ms_per_page']:.3f} | "
+                         f"{row['cum_ms_per_page']:.3f} |")
+    lines.append("")
+    return lines
+
+
+def fallback_line(full: dict) -> str:
+    """The share of pages whose fields needed a library fallback (stats ``fallback/<field>/<library>``)."""
+    shares = full.get("fallback_share") or {}
+    head = "Pages that needed a library fallback (crawl stats `fallback/<field>/<library>`): "
+    if not shares:
+        return head + f"none (0 of {full['pages']} pages; 0 %)."
+    return head + "; ".join(f"`{k}` {full['fallback'][k]} of {full['pages']} pages ({v * 100:.1f} %)"
+                            for k, v in shares.items()) + "."
 
 
 def main(argv=None) -> int:

@@ -54,6 +54,10 @@ SOURCES = (
     Source("kyodo", "kyodo_2026_yonhap-partner-palace-fees.html", "https://english.kyodonews.net/articles/-/86288",
            "86288", None),
 )
+#: listing pages: copies of a real homepage whose article links lead to the corpus's articles of
+#: that site (from the fixtures), which the crawl then reaches through them
+LISTINGS = {"japantimes": ("japantimes_2019_homepage.html", "https://www.japantimes.co.jp/",
+                           "https://www.japantimes.co.jp/bench/listing-{n}/")}
 SITEMAP_PATH = {"conversation": "https://theconversation.com/bench/sitemap-articles.xml",
                 "kyodo": "https://english.kyodonews.net/bench/sitemap-articles.xml"}
 
@@ -182,6 +186,53 @@ def build(out: Path, pages: int, seed: int = 1, sites: set[str] | None = None, f
     write_listing(out, listing)
     write_sitemaps(out, listing)
     return listing
+
+
+def _article_links(spider: str, url: str, page: str) -> list[str]:
+    """The article URLs SPIDER's listing parser finds in PAGE (distinct, in page order)."""
+    from scrapy.http import HtmlResponse, Request
+
+    from crawler.spiders import japantimes
+
+    sp = {"japantimes": japantimes.JapanTimesSpider}[spider]()
+    response = HtmlResponse(url, body=page.encode("utf-8"), encoding="utf-8", request=Request(url))
+    links = [link if isinstance(link, str) else link[0] for link in sp.listing_links(response)]
+    return list(dict.fromkeys(u for u in links if sp.is_article_url(u)))
+
+
+def build_listings(out: Path, listing: list[tuple[str, str]], folder: Path | None = None) -> list[tuple[str, str]]:
+    """For each site of :data:`LISTINGS` with a capture and articles in LISTING: copies of its
+    homepage whose article links lead, each to its own, to those articles (every article in one
+    listing). Writes ``seeds-<spider>.txt`` (the listing URLs: the crawl starts there) and returns
+    the listing pages as (spider, url)."""
+    from urllib.parse import urlsplit
+
+    folder = folder or realpages_dir()
+    made: list[tuple[str, str]] = []
+    for spider, (file, home, pattern) in LISTINGS.items():
+        articles = [u for s, u in listing if s == spider]
+        if not articles or not (folder / file).is_file():
+            continue
+        page = (folder / file).read_text(encoding="utf-8", errors="replace")
+        links = _article_links(spider, home, page)
+        paths = [urlsplit(u).path for u in links]
+        # longest first: no path is replaced inside a longer one
+        order = sorted(range(len(paths)), key=lambda i: -len(paths[i]))
+        seeds = []
+        for n, start in enumerate(range(0, len(articles), len(paths))):
+            chunk = articles[start:start + len(paths)]
+            copy = page
+            for i in order:               # placeholders first: a new path never holds an old one
+                copy = copy.replace(paths[i], f"\0{i}\0")
+            for i in order:
+                copy = copy.replace(f"\0{i}\0", urlsplit(chunk[i % len(chunk)]).path)
+            url = pattern.format(n=n)
+            _save(out, f"{spider}-listings", f"l{n:06d}", url, copy, "text/html; charset=utf-8")
+            seeds.append(url)
+            made.append((spider, url))
+        (out / f"seeds-{spider}.txt").write_text("".join(u + "\n" for u in seeds), encoding="utf-8")
+        (out / "listings.txt").write_text("".join(f"{s} {u}\n" for s, u in made), encoding="utf-8")
+    return made
 
 
 def write_listing(out: Path, listing: list[tuple[str, str]]) -> None:

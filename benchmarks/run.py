@@ -111,12 +111,14 @@ def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
     stamp = out / "recipe.json"
     real = realcorpus.available(spiders=sites)
     real_sites = {s.spider for s in real}
+    listings = [f for sp, (f, _, _) in realcorpus.LISTINGS.items()
+                if real and (sites is None or sp in sites) and (realcorpus.realpages_dir() / f).is_file()]
     fixture_sites = (set(sites) if sites else set(SPIDERS)) - real_sites
     recipe = {"pages": pages, "seed": seed, "sites": sorted(sites) if sites else None, "pad_kb": PAD_KB,
-              "version": 3, "real": sorted(s.file for s in real)}
+              "version": 3, "real": sorted({s.file for s in real} | set(listings))}
     if sites is None or "japantimes" in sites:
         recipe["page_ids"] = 2  # ids printed in the page are renewed too (corpus.py)
-    recipe["source"] = corpus_source(recipe["real"], fixture_sites)
+    recipe["source"] = corpus_source(recipe["real"], fixture_sites, listings)
     if stamp.exists() and json.loads(stamp.read_text()) == recipe:
         return out
     if out.exists():
@@ -128,20 +130,23 @@ def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
     listing = build(out, pages - n_real, seed=seed, sites=fixture_sites, pad_kb=PAD_KB) if fixture_sites else []
     if real_sites:
         listing += realcorpus.build(out, n_real, seed=seed, sites=real_sites)
+        listing += realcorpus.build_listings(out, listing)
         realcorpus.write_listing(out, listing)
     stamp.write_text(json.dumps(recipe))
     log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s ({recipe['source']})")
     return out
 
 
-def corpus_source(real: list[str], fixture_sites: set[str]) -> str:
+def corpus_source(real: list[str], fixture_sites: set[str], listings: list[str] | None = None) -> str:
     """What a corpus was built from, in words (the table says which corpus it measured)."""
     if not real:
         return ("fixtures (copies of the project's fixture articles, Conversation pages padded with "
                 "generated chrome; ../shared/realpages absent)")
     return ("real structure (copies of ../shared/realpages/" + ", ".join(real)
-            + ": markup kept, ids, slugs and paragraph words replaced, one sitemap a site"
-            + (f"; {', '.join(sorted(fixture_sites))} from the fixtures" if fixture_sites else "") + ")")
+            + ": markup kept, ids, slugs and paragraph words replaced; the article pages behind one sitemap a site"
+            + (f"; {', '.join(sorted(fixture_sites))} articles from the fixtures" if fixture_sites else "")
+            + ("; the Japan Times articles reached through copies of its homepage, each linking 70 of them"
+               if listings else "") + ")")
 
 
 def corpus_pages(root: Path, spider: str | None = None) -> list[tuple[str, bytes]]:
@@ -320,6 +325,8 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
     groups = [(kind, root / "urls-all.txt")] if one_run else [(s, root / f"urls-{s}.txt") for s in spiders]
     seeds = {name: (root / f"sitemap-{name}.url", root / f"sitemap-{name}-empty.url") for name, _ in groups
              if not one_run and (root / f"sitemap-{name}.url").exists()}
+    seeds.update({name: (root / f"seeds-{name}.txt", empty) for name, _ in groups
+                  if not one_run and (root / f"seeds-{name}.txt").exists()})
     if one_run:
         lines = (root / "urls.txt").read_text(encoding="utf-8").splitlines()
         (root / "urls-all.txt").write_text("".join(ln.split(" ", 1)[1] + "\n" for ln in lines if ln))
@@ -329,8 +336,8 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
         n = sum(1 for ln in urls.read_text().splitlines() if ln.strip())
         spider = "conversation" if one_run else name
         zeros, fulls = [], []
-        # the full crawl of a real-structure corpus starts from its sitemap (the zero-page crawl
-        # from an empty one): discovery is part of what it measures
+        # the full crawl of a real-structure corpus starts from its sitemap or listing pages (the
+        # zero-page crawl from an empty one): discovery is part of what it measures
         seed, zero_seed = seeds.get(name, (urls, empty))
         for _ in range(max(1, repeat)):
             zeros.append(crawl(spider, zero_seed, root, kind=kind))
@@ -390,12 +397,14 @@ def timed(fn, pages: list[tuple[str, bytes]], repeat: int = 1) -> float:
     return round(best / max(1, len(pages)) * 1000, 3)
 
 
-def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool) -> dict:
+def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool,
+               listings: set[str] = frozenset()) -> dict:
     """lxml parse alone, trafilatura.extract, and our extraction without the engine.
 
     "ours" is what a spider does with a downloaded page, minus the engine and the pipelines: a
     Scrapy response, the page selector (crawler.spiders.base.page_selector: lxml parses the
-    body bytes), the layout choice and every field (NewsSpider.page_for + page.items())."""
+    body bytes), the layout choice and every field (NewsSpider.page_for + page.items()); for the
+    listing pages among them (``listings.txt``), their article links (the spider's listing_links)."""
     import lxml.html
     from scrapy.http import HtmlResponse, Request
 
@@ -411,7 +420,10 @@ def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick:
     def ours(url, body):
         response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
                                 request=Request(url, meta={"fetched_at": "2026-01-01T00:00:00Z"}))
-        spiders[spider_of[url]].page_for(response).items()
+        if url in listings:
+            list(spiders[spider_of[url]].listing_links(response))
+        else:
+            spiders[spider_of[url]].page_for(response).items()
 
     out = {"lxml_parse_ms": timed(lxml_parse, pages, repeat=2 if quick else 3)}
     out["ours_extract_ms"] = timed(ours, pages)
@@ -433,7 +445,9 @@ def in_process_root(root: str, quick: bool) -> dict:
     for line in (Path(root) / "urls.txt").read_text(encoding="utf-8").splitlines():
         s, u = line.split(" ", 1)
         spider_of[u] = s
-    return {"corpus": page_sizes(pages), **in_process(pages, spider_of, quick)}
+    listed = Path(root) / "listings.txt"
+    listings = {ln.split(" ", 1)[1] for ln in listed.read_text(encoding="utf-8").splitlines() if ln} if listed.exists() else set()
+    return {"corpus": page_sizes(pages), **in_process(pages, spider_of, quick, listings)}
 
 
 def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> dict:
@@ -478,10 +492,10 @@ def profile_set(root: Path, spiders: list[str]) -> dict:
         urls = root / f"urls-{spider}.txt"
         if not urls.exists():
             continue
-        seed = root / f"sitemap-{spider}.url"
+        seed = next((p for p in (root / f"sitemap-{spider}.url", root / f"seeds-{spider}.txt") if p.exists()), urls)
         out = work / f"profile-{root.name}-{spider}.prof"
         out.unlink(missing_ok=True)
-        crawl(spider, seed if seed.exists() else urls, root, extra=[
+        crawl(spider, seed, root, extra=[
             "-s", "EXTENSIONS=" + json.dumps(exts), "-s", f"BENCH_PROFILE_OUT={out}"])
         if not out.exists():
             log(f"  profile of {spider}: no stats written")

@@ -78,3 +78,19 @@ def test_without_the_captures_the_bench_builds_the_fixture_corpus(tmp_path, monk
     assert recipe["real"] == [] and recipe["source"].startswith("fixtures")
     assert not list(root.glob("sitemap-*.url"))                            # crawled from its URL file
     assert len((root / "urls-conversation.txt").read_text().split()) == 6
+
+
+@pytest.mark.skipif(not (realcorpus.realpages_dir() / realcorpus.LISTINGS["japantimes"][0]).is_file(),
+                    reason="../shared/realpages is absent (a fresh clone): no listing pages from the real homepage")
+def test_listing_copies_of_the_homepage_lead_to_every_article_once(tmp_path):
+    articles = [("japantimes", f"https://www.japantimes.co.jp/news/2024/01/{1 + i % 28:02d}/national/story-{i}-c{i}/")
+                for i in range(100)]
+    made = realcorpus.build_listings(tmp_path, articles + [("kyodo", "https://english.kyodonews.net/articles/-/1")])
+    assert len(made) == 2 and all(s == "japantimes" for s, _ in made)      # 70 links a copy
+    assert (tmp_path / "seeds-japantimes.txt").read_text().split() == [u for _, u in made]
+    found = []
+    for meta in sorted(tmp_path.rglob("l*.meta.json")):
+        m = json.loads(meta.read_text())
+        found.append(realcorpus._article_links("japantimes", m["url"], (meta.parent / m["body"]).read_text()))
+    assert len(found[0]) == 70 and set(found[0]) | set(found[1]) == {u for _, u in articles}
+    assert not set(found[0]) & set(found[1])

@@ -215,8 +215,16 @@ class StoryIndex:
     def __init__(self, store: StoryStore, thresholds: Thresholds = DEFAULT):
         self.store = store
         self.t = thresholds
-        #: body sample size of this index (None: sketches over every shingle, an older index)
-        self.sample = sample_of(store.index_setting("fingerprint", FINGERPRINT_SAMPLED, FINGERPRINT_FULL))
+        self._sample: int | None | bool = False        # not read yet
+
+    @property
+    def sample(self) -> int | None:
+        """Body sample size of this index (None: sketches over every shingle, an older index);
+        read from the store on first use, inside the first assignment (and its lock and error
+        handling), never when the index object is made."""
+        if self._sample is False:
+            self._sample = sample_of(self.store.index_setting("fingerprint", FINGERPRINT_SAMPLED, FINGERPRINT_FULL))
+        return self._sample
 
     def assign(self, item_id: str, text: str | None, story_id: str | None = None,
                keys: list[str] | None = None, compilation: bool = False, content: int | None = None) -> Assignment:

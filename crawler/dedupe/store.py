@@ -119,12 +119,12 @@ class StoryStore(ABC):
     def index_setting(self, key: str, new_index: str, old_index: str) -> str:
         """The value of KEY for this whole index (every worker sharing it): the stored one; else
         NEW_INDEX when nothing is indexed yet, OLD_INDEX when the index was made without the
-        setting; stored then (the first writer wins)."""
+        setting; stored then, in the open transaction: it is committed with the first docs
+        sketched under it, or not at all, and then the index is still empty next time."""
         value = self.get_meta(f"index:{key}")
         if value is None:
             value = new_index if not self.has_docs() else old_index
             self.set_meta(f"index:{key}", value)
-            self.commit()
         return value
 
 

@@ -101,15 +101,27 @@ def machine() -> dict:
 
 # ----------------------------------------------------------------------------- corpora
 def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
-    """A corpus folder (rebuilt when its size or recipe changed)."""
+    """A corpus folder (rebuilt when its size or recipe changed).
+
+    Sites with a real capture in ``../shared/realpages`` (``benchmarks/realcorpus.py``: the
+    Conversation article, the Kyodo articles) are built from it, their pages behind one sitemap;
+    the others, and every site when the captures are absent, from the fixtures. ``recipe.json``
+    says which (``real``: the captures used; ``source``: what the table prints)."""
+    from benchmarks import realcorpus
     from benchmarks.corpus import build
 
     out = CORPUS / name
     stamp = out / "recipe.json"
+    real = realcorpus.available(spiders=sites)
+    real_sites = {s.spider for s in real}
+    listings = [f for sp, (f, _, _) in realcorpus.LISTINGS.items()
+                if real and (sites is None or sp in sites) and (realcorpus.realpages_dir() / f).is_file()]
+    fixture_sites = (set(sites) if sites else set(SPIDERS)) - real_sites
     recipe = {"pages": pages, "seed": seed, "sites": sorted(sites) if sites else None, "pad_kb": PAD_KB,
-              "version": 2}
+              "version": 3, "real": sorted({s.file for s in real} | set(listings))}
     if sites is None or "japantimes" in sites:
         recipe["page_ids"] = 2  # ids printed in the page are renewed too (corpus.py)
+    recipe["source"] = corpus_source(recipe["real"], fixture_sites, listings)
     if stamp.exists() and json.loads(stamp.read_text()) == recipe:
         return out
     if out.exists():
@@ -117,10 +129,27 @@ def corpus(name: str, pages: int, seed: int, sites: set[str] | None) -> Path:
 
         shutil.rmtree(out)
     t0 = time.perf_counter()
-    listing = build(out, pages, seed=seed, sites=sites, pad_kb=PAD_KB)
+    n_real = pages if not fixture_sites else pages * len(real_sites) // len(set(sites or SPIDERS))
+    listing = build(out, pages - n_real, seed=seed, sites=fixture_sites, pad_kb=PAD_KB) if fixture_sites else []
+    if real_sites:
+        listing += realcorpus.build(out, n_real, seed=seed, sites=real_sites)
+        listing += realcorpus.build_listings(out, listing)
+        realcorpus.write_listing(out, listing)
     stamp.write_text(json.dumps(recipe))
-    log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s")
+    log(f"corpus {name}: {len(listing)} pages built in {time.perf_counter() - t0:.0f} s ({recipe['source']})")
     return out
+
+
+def corpus_source(real: list[str], fixture_sites: set[str], listings: list[str] | None = None) -> str:
+    """What a corpus was built from, in words (the table says which corpus it measured)."""
+    if not real:
+        return ("fixtures (copies of the project's fixture articles, Conversation pages padded with "
+                "generated chrome; ../shared/realpages absent)")
+    return ("real structure (copies of ../shared/realpages/" + ", ".join(real)
+            + ": markup kept, ids, slugs and paragraph words replaced; the article pages behind one sitemap a site"
+            + (f"; {', '.join(sorted(fixture_sites))} articles from the fixtures" if fixture_sites else "")
+            + ("; the Japan Times articles reached through copies of its homepage, each linking 70 of them"
+               if listings else "") + ")")
 
 
 def corpus_pages(root: Path, spider: str | None = None) -> list[tuple[str, bytes]]:
@@ -210,15 +239,21 @@ def floor_pipelines() -> dict:
     return item_pipelines(project_pipelines().values())
 
 
-def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full", source_args: list[str] | None = None) -> dict:
+def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full", source_args: list[str] | None = None,
+          extra: list[str] | None = None) -> dict:
     """One crawl of URLS_FILE: SPIDER with every project pipeline (KIND "full"), or the bench
     spider KIND ("bare": no pipeline; "floor": as many no-op pipelines as the project has).
-    SOURCE_ARGS, when given, say where the pages come from instead (``-a warc=FILE``)."""
+    A ``.url`` file (a sitemap of the corpus, ``benchmarks/realcorpus.py``) is crawled as ``-a url=``.
+    SOURCE_ARGS, when given, say where the pages come from instead (``-a warc=FILE``); EXTRA are
+    more command-line arguments (``-s NAME=VALUE``)."""
     if kind not in KINDS:
         raise ValueError(f"crawl kind {kind!r} is not one of {KINDS}")
     work = Path(tempfile.mkdtemp(prefix=f"bench-{spider}-", dir=ROOT / "benchmarks" / ".work"))
-    source = source_args if source_args is not None else ["-a", f"urls_file={urls_file}", "-s", f"REPLAY_DIR={replay}"]
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider if kind == "full" else kind, *source,
+    if source_args is None:
+        seed = (f"url={urls_file.read_text(encoding='utf-8').strip()}" if urls_file.suffix == ".url"
+                else f"urls_file={urls_file}")
+        source_args = ["-a", seed, "-s", f"REPLAY_DIR={replay}"]
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider if kind == "full" else kind, *source_args,
            "-s", "LOG_LEVEL=WARNING", "-s", f"OUTPUT_DIR={work / 'out'}",
            "-s", f"STATE_DIR={work / 'state'}"]
     if kind == "full":
@@ -226,16 +261,41 @@ def crawl(spider: str, urls_file: Path, replay: Path, kind: str = "full", source
     else:
         pipes = floor_pipelines() if kind == "floor" else {}
         cmd += ["-s", "SPIDER_MODULES=benchmarks.spiders", "-s", "ITEM_PIPELINES=" + json.dumps(pipes)]
-    res = child(cmd)
+    res = child(cmd + (extra or []))
     written = 0
     for f in (work / "out").rglob("*.jsonl"):
         with open(f, "rb") as fh:
             written += sum(1 for _ in fh)
     res["written"] = written
+    res["fallback"] = fallback_stats(work / "out")
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)
     return res
+
+
+#: crawl stats of the pages whose field needed a library fallback: ``fallback/<field>/<library>``
+FALLBACK_PREFIX = "fallback/"
+
+
+def fallback_stats(out: Path) -> dict[str, int]:
+    """The ``fallback/<field>/<library>`` counters of the crawl's run report(s) under OUT."""
+    found: dict[str, int] = {}
+    for report in out.glob("reports/run-*.json"):
+        try:
+            spiders = json.loads(report.read_text(encoding="utf-8")).get("spiders") or []
+        except (OSError, ValueError):
+            continue
+        for sp in spiders:
+            for k, v in (sp.get("stats") or {}).items():
+                if k.startswith(FALLBACK_PREFIX) and isinstance(v, (int, float)):
+                    found[k] = found.get(k, 0) + int(v)
+    return found
+
+
+def fallback_shares(fallback: dict[str, int], pages: int) -> dict[str, float]:
+    """Share of PAGES (0-1) behind each fallback counter."""
+    return {k: round(v / max(1, pages), 4) for k, v in sorted(fallback.items())}
 
 
 def _least_cpu(runs: list[dict]) -> dict:
@@ -271,6 +331,10 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
     tot = {"pages": 0, "wall_s": 0.0, "cpu_s": 0.0, "empty_wall_s": 0.0, "empty_cpu_s": 0.0, "written": 0,
            "maxrss_mb": 0.0, "runs": {}}
     groups = [(kind, root / "urls-all.txt")] if one_run else [(s, root / f"urls-{s}.txt") for s in spiders]
+    seeds = {name: (root / f"sitemap-{name}.url", root / f"sitemap-{name}-empty.url") for name, _ in groups
+             if not one_run and (root / f"sitemap-{name}.url").exists()}
+    seeds.update({name: (root / f"seeds-{name}.txt", empty) for name, _ in groups
+                  if not one_run and (root / f"seeds-{name}.txt").exists()})
     if one_run:
         lines = (root / "urls.txt").read_text(encoding="utf-8").splitlines()
         (root / "urls-all.txt").write_text("".join(ln.split(" ", 1)[1] + "\n" for ln in lines if ln))
@@ -280,9 +344,12 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
         n = sum(1 for ln in urls.read_text().splitlines() if ln.strip())
         spider = "conversation" if one_run else name
         zeros, fulls = [], []
+        # the full crawl of a real-structure corpus starts from its sitemap or listing pages (the
+        # zero-page crawl from an empty one): discovery is part of what it measures
+        seed, zero_seed = seeds.get(name, (urls, empty))
         for _ in range(max(1, repeat)):
-            zeros.append(crawl(spider, empty, root, kind=kind))
-            fulls.append(crawl(spider, urls, root, kind=kind))
+            zeros.append(crawl(spider, zero_seed, root, kind=kind))
+            fulls.append(crawl(spider, seed, root, kind=kind))
         zero, full = _least_cpu(zeros), _least_cpu(fulls)
         if full["rc"] not in (0, 1):
             log(f"  crawl {name} exited {full['rc']}:\n{full['stderr_tail']}")
@@ -293,6 +360,10 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
         tot["empty_wall_s"] += zero["wall_s"]
         tot["empty_cpu_s"] += zero["cpu_s"]
         tot["maxrss_mb"] = max(tot["maxrss_mb"], full["maxrss_mb"])
+        if kind == "full":  # the same counts in every run (the pages do not change)
+            fb = tot.setdefault("fallback", {})
+            for k, v in (full.get("fallback") or {}).items():
+                fb[k] = fb.get(k, 0) + v
         tot["runs"][name] = {"pages": n, "written": full["written"], "rc": full["rc"], "parent_rss_mb": full["parent_rss_mb"],
                              "wall_s": round(full["wall_s"], 2), "cpu_s": round(full["cpu_s"], 2),
                              "empty_wall_s": round(zero["wall_s"], 2), "empty_cpu_s": round(zero["cpu_s"], 2),
@@ -315,6 +386,8 @@ def crawl_set(root: Path, spiders: list[str], kind: str = "full", repeat: int = 
     })
     for k in ("wall_s", "cpu_s", "empty_wall_s", "empty_cpu_s", "maxrss_mb"):
         tot[k] = round(tot[k], 2)
+    if kind == "full":
+        tot["fallback_share"] = fallback_shares(tot.get("fallback") or {}, tot["pages"])
     if kind == "floor":
         tot["noop_pipelines"] = len(floor_pipelines())
     return tot
@@ -332,12 +405,14 @@ def timed(fn, pages: list[tuple[str, bytes]], repeat: int = 1) -> float:
     return round(best / max(1, len(pages)) * 1000, 3)
 
 
-def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool) -> dict:
+def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick: bool,
+               listings: set[str] = frozenset()) -> dict:
     """lxml parse alone, trafilatura.extract, and our extraction without the engine.
 
     "ours" is what a spider does with a downloaded page, minus the engine and the pipelines: a
     Scrapy response, the page selector (crawler.spiders.base.page_selector: lxml parses the
-    body bytes), the layout choice and every field (NewsSpider.page_for + page.items())."""
+    body bytes), the layout choice and every field (NewsSpider.page_for + page.items()); for the
+    listing pages among them (``listings.txt``), their article links (the spider's listing_links)."""
     import lxml.html
     from scrapy.http import HtmlResponse, Request
 
@@ -353,7 +428,10 @@ def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick:
     def ours(url, body):
         response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
                                 request=Request(url, meta={"fetched_at": "2026-01-01T00:00:00Z"}))
-        spiders[spider_of[url]].page_for(response).items()
+        if url in listings:
+            list(spiders[spider_of[url]].listing_links(response))
+        else:
+            spiders[spider_of[url]].page_for(response).items()
 
     out = {"lxml_parse_ms": timed(lxml_parse, pages, repeat=2 if quick else 3)}
     out["ours_extract_ms"] = timed(ours, pages)
@@ -375,14 +453,16 @@ def in_process_root(root: str, quick: bool) -> dict:
     for line in (Path(root) / "urls.txt").read_text(encoding="utf-8").splitlines():
         s, u = line.split(" ", 1)
         spider_of[u] = s
-    return {"corpus": page_sizes(pages), **in_process(pages, spider_of, quick)}
+    listed = Path(root) / "listings.txt"
+    listings = {ln.split(" ", 1)[1] for ln in listed.read_text(encoding="utf-8").splitlines() if ln} if listed.exists() else set()
+    return {"corpus": page_sizes(pages), **in_process(pages, spider_of, quick, listings)}
 
 
-def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> dict:
+def throughput_set(name: str, root: Path, spiders: list[str], quick: bool, repeat: int = CRAWL_REPEAT) -> dict:
     log(f"throughput: {name}")
     # crawls first: a child's ru_maxrss starts from this process's RSS at fork time, so the
     # pages are loaded into this process only afterwards
-    repeat = 1 if quick else CRAWL_REPEAT
+    repeat = 1 if quick else repeat
     res = {"full": crawl_set(root, spiders, kind="full", repeat=repeat),
            "bare": crawl_set(root, spiders, kind="bare", repeat=repeat),
            "floor": crawl_set(root, spiders, kind="floor", repeat=repeat)}
@@ -393,7 +473,76 @@ def throughput_set(name: str, root: Path, spiders: list[str], quick: bool) -> di
 
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         res.update(pool.apply(in_process_root, (str(root), quick)))
+    log(f"  profile: {name}")
+    res["profile"] = profile_set(root, spiders)
+    try:
+        res["corpus"]["source"] = json.loads((root / "recipe.json").read_text())["source"]
+    except (OSError, ValueError, KeyError):
+        pass
     return derive(res)
+
+
+PROFILE_TOP = 5
+#: spider-middleware methods that pass the callback's output on: the callback's time is theirs in
+#: a profile (reached through Scrapy's code), so they are left out of the project's ranking
+PASS_THROUGH = ("process_spider_output", "process_spider_output_async", "process_start")
+
+
+def profile_set(root: Path, spiders: list[str]) -> dict:
+    """One more full crawl of each spider's pages under cProfile (``benchmarks/profile_ext.py``:
+    from spider_opened to spider_closed, start-up left out; not timed, the profiler slows it):
+    the top functions by own time and, of the project's functions, by cumulative time, per page."""
+    import pstats
+
+    from crawler import settings
+
+    work = ROOT / "benchmarks" / ".work"
+    stats, pages = None, 0
+    exts = dict(settings.EXTENSIONS, **{"benchmarks.profile_ext.CrawlProfile": 0})
+    for spider in spiders:
+        urls = root / f"urls-{spider}.txt"
+        if not urls.exists():
+            continue
+        seed = next((p for p in (root / f"sitemap-{spider}.url", root / f"seeds-{spider}.txt") if p.exists()), urls)
+        out = work / f"profile-{root.name}-{spider}.prof"
+        out.unlink(missing_ok=True)
+        crawl(spider, seed, root, extra=[
+            "-s", "EXTENSIONS=" + json.dumps(exts), "-s", f"BENCH_PROFILE_OUT={out}"])
+        if not out.exists():
+            log(f"  profile of {spider}: no stats written")
+            continue
+        pages += sum(1 for ln in urls.read_text().splitlines() if ln.strip())
+        stats = pstats.Stats(str(out)) if stats is None else stats.add(str(out))
+    if stats is None:
+        return {}
+
+    def rows(keys, inclusive=None):
+        out = []
+        for k in keys[:PROFILE_TOP]:
+            cc, nc, tt, ct, _ = stats.stats[k]
+            ct = ct if inclusive is None else inclusive[k]
+            path, line, name = k
+            where = name if path == "~" else f"{Path(path).name}:{line}({name})"
+            if path.startswith(str(ROOT)):
+                where = f"{Path(path).relative_to(ROOT)}:{line}({name})"
+            out.append({"function": where, "calls_per_page": round(nc / max(1, pages), 1),
+                        "own_ms_per_page": round(tt / max(1, pages) * 1000, 3),
+                        "cum_ms_per_page": round(ct / max(1, pages) * 1000, 3)})
+        return out
+
+    total = sum(v[2] for v in stats.stats.values())
+    by_own = sorted(stats.stats, key=lambda k: -stats.stats[k][2])
+    # the project's functions by the time spent in them and in the libraries they call, their
+    # project callees left out (the dispatching methods would otherwise top the list)
+    ours = {k for k in stats.stats if k[0].startswith(str(ROOT / "crawler")) and k[2] not in PASS_THROUGH}
+    inclusive = {k: stats.stats[k][3] for k in ours}
+    for g in ours:
+        for caller, edge in stats.stats[g][4].items():
+            if caller in ours and caller != g:
+                inclusive[caller] -= edge[3]
+    ranked = sorted(ours, key=lambda k: -inclusive[k])
+    return {"pages": pages, "profiled_ms_per_page": round(total / max(1, pages) * 1000, 3),
+            "top_own": rows(by_own), "top_ours_cumulative": rows(ranked, inclusive)}
 
 
 #: the throughput targets as a CPU-ms-per-page limit on the full crawl: (key, label, limit of RES)
@@ -572,6 +721,12 @@ def startup_part(quick: bool) -> dict:
 
 
 # ----------------------------------------------------------------------------- targets
+#: the targets of the throughput part (the profile is printed under the table when one is missed)
+THROUGHPUT_TARGETS = ("full pipeline pages/s, one process with a core to itself (1000 / CPU ms per page)",
+                      "full pipeline pages/s, wall clock on this (shared) machine",
+                      "our cost above bare engine / lxml parse", "full CPU/page / trafilatura CPU/page")
+
+
 def targets(r: dict) -> list[dict]:
     out = []
 
@@ -582,14 +737,14 @@ def targets(r: dict) -> list[dict]:
     tp = (r.get("throughput") or {}).get("conversation")
     if tp:
         cap = tp["full"].get("cpu_bound_pages_per_s", tp["full"]["pages_per_s"])
-        add("full pipeline pages/s, one process with a core to itself (1000 / CPU ms per page)", cap, ">= 200",
+        add(THROUGHPUT_TARGETS[0], cap, ">= 200",
             cap >= 200, "pages/s")
-        add("full pipeline pages/s, wall clock on this (shared) machine", tp["full"]["pages_per_s"], ">= 200",
+        add(THROUGHPUT_TARGETS[1], tp["full"]["pages_per_s"], ">= 200",
             tp["full"]["pages_per_s"] >= 200, "pages/s")
-        add("our cost above bare engine / lxml parse", tp["ratio_above_engine_to_lxml"], "<= 3",
+        add(THROUGHPUT_TARGETS[2], tp["ratio_above_engine_to_lxml"], "<= 3",
             tp["ratio_above_engine_to_lxml"] <= 3, "x")
         if tp.get("ratio_full_to_trafilatura") is not None:
-            add("full CPU/page / trafilatura CPU/page", tp["ratio_full_to_trafilatura"], "<= 0.333",
+            add(THROUGHPUT_TARGETS[3], tp["ratio_full_to_trafilatura"], "<= 0.333",
                 tp["ratio_full_to_trafilatura"] <= 1 / 3, "x")
     d = r.get("dates")
     if d:
@@ -672,7 +827,8 @@ def table(r: dict) -> str:
     for name, tp in (r.get("throughput") or {}).items():
         c = tp["corpus"]
         lines.append(f"**Throughput, {name} corpus** ({c['pages']} pages, median {c['median_kb']} KB, "
-                     f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl:")
+                     f"{c['min_kb']}-{c['max_kb']} KB); CPU ms per page, net of a zero-page crawl. "
+                     f"Corpus: {c.get('source') or 'fixtures (measured before the corpus source was recorded)'}.")
         lines.append("")
         lines.append("| | CPU ms/page | pages/s, CPU-bound (1000 / CPU ms) | pages/s, wall on this machine | peak RSS MB |")
         lines.append("|---|---:|---:|---:|---:|")
@@ -691,6 +847,9 @@ def table(r: dict) -> str:
         if tp.get("ours_above_floor_ms") is not None:
             lines.append(f"| full − floor (our own work: fields, dates, attribution, dedupe, JSONL) | {tp['ours_above_floor_ms']:.2f} | | | |")
         lines.append("")
+        if "fallback_share" in f:
+            lines.append(fallback_line(f))
+            lines.append("")
         spread = {k: run_spread(tp[k]) for k in ("full", "bare", "floor") if isinstance(tp.get(k), dict)}
         spread = {k: v for k, v in spread.items() if v}
         if spread:
@@ -698,6 +857,10 @@ def table(r: dict) -> str:
             lines.append(f"The table counts the least-CPU run of {n}; median and slowest of the {n} runs, CPU ms per page: "
                          + "; ".join(f"{k} {v['median_ms']:.2f} / {v['slowest_ms']:.2f}" for k, v in spread.items()) + ".")
             lines.append("")
+        if tp.get("profile"):
+            lines += profile_lines(name, tp["profile"], [t["target"] for t in r.get("targets", [])
+                                                         if t["met"] is False and name == "conversation"
+                                                         and t["target"] in THROUGHPUT_TARGETS])
         if tp.get("budgets"):
             lines.append("Each throughput target as CPU ms per page of the full crawl, and what it leaves above the "
                          "floor for our own work:")
@@ -771,11 +934,40 @@ def table(r: dict) -> str:
     return "\n".join(lines)
 
 
+def profile_lines(name: str, prof: dict, missed: list[str]) -> list[str]:
+    """The profile's top lines under a corpus's throughput table (saying which targets it missed)."""
+    lines = [(f"Targets missed on the {name} corpus: {'; '.join(missed)}. " if missed else "")
+             + f"Where the time goes: cProfile of one more full crawl of the {prof['pages']} pages (spider "
+             f"opened to closed; {prof['profiled_ms_per_page']:.2f} ms a page under the profiler, which "
+             f"slows Python code more than C), top {PROFILE_TOP} by own time, and the project's top "
+             f"{PROFILE_TOP} by the time in the function and the libraries it calls (its project callees "
+             f"left out):", "",
+             "| | function | calls/page | own ms/page | with callees ms/page |", "|---|---|---:|---:|---:|"]
+    for label, key in (("own", "top_own"), ("ours", "top_ours_cumulative")):
+        for row in prof.get(key) or []:
+            lines.append(f"| {label} | `{row['function']}` | {row['calls_per_page']} | {row['own_ms_per_page']:.3f} | "
+                         f"{row['cum_ms_per_page']:.3f} |")
+    lines.append("")
+    return lines
+
+
+def fallback_line(full: dict) -> str:
+    """The share of pages whose fields needed a library fallback (stats ``fallback/<field>/<library>``)."""
+    shares = full.get("fallback_share") or {}
+    head = "Pages that needed a library fallback (crawl stats `fallback/<field>/<library>`): "
+    if not shares:
+        return head + f"none (0 of {full['pages']} pages; 0 %)."
+    return head + "; ".join(f"`{k}` {full['fallback'][k]} of {full['pages']} pages ({v * 100:.1f} %)"
+                            for k, v in shares.items()) + "."
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a few hundred pages, small sizes: under a minute")
     ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
     ap.add_argument("--sets", default="conversation,mixed", help="throughput corpora (full mode)")
+    ap.add_argument("--repeat", type=int, default=CRAWL_REPEAT,
+                    help=f"runs of each throughput crawl in full mode, the least CPU counts (default {CRAWL_REPEAT})")
     ap.add_argument("--out", type=Path, default=None, help="results file (default benchmarks/results.json; "
                     "quick: benchmarks/.work/results-quick.json)")
     args = ap.parse_args(argv)
@@ -801,10 +993,10 @@ def main(argv=None) -> int:
         tp = {}
         if "conversation" in sets:
             conv_root = corpus(f"conversation{n_conv}", n_conv, 11, {"conversation"})
-            tp["conversation"] = throughput_set("conversation", conv_root, ["conversation"], args.quick)
+            tp["conversation"] = throughput_set("conversation", conv_root, ["conversation"], args.quick, args.repeat)
         if "mixed" in sets and n_mixed:
             root = corpus(f"mixed{n_mixed}", n_mixed, 12, None)
-            tp["mixed"] = throughput_set("mixed", root, list(SPIDERS), args.quick)
+            tp["mixed"] = throughput_set("mixed", root, list(SPIDERS), args.quick, args.repeat)
         results["throughput"] = tp
         done("throughput")
     if "memory" in parts:

@@ -227,3 +227,45 @@ def test_table_shows_the_warc_part_and_its_target():
     assert "| -a warc=FILE | 4.50 | 90 | 10 |" in text and "+0.50 CPU ms a page" in text
     assert "| fastwarc | 31 | 9000 |" in text
     assert "| ARC file (2 responses) | right (3 records, 0 short) | **wrong** (0 records, 0 short; OSError) |" in text
+
+
+def test_fallback_counters_are_read_from_the_run_report_and_shown_as_shares(tmp_path):
+    import json
+
+    from benchmarks.run import fallback_line, fallback_shares, fallback_stats
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "run-1.json").write_text(json.dumps({"spiders": [
+        {"stats": {"fallback/date_published/htmldate": 30, "fallback/body/trafilatura": 5, "items/written": 200}},
+        {"stats": {"fallback/body/trafilatura": 15}}]}), encoding="utf-8")
+    (reports / "run-2.json").write_text("not json", encoding="utf-8")      # skipped, not fatal
+    fb = fallback_stats(tmp_path)
+    assert fb == {"fallback/date_published/htmldate": 30, "fallback/body/trafilatura": 20}
+    full = {"pages": 400, "fallback": fb, "fallback_share": fallback_shares(fb, 400)}
+    assert full["fallback_share"] == {"fallback/body/trafilatura": 0.05, "fallback/date_published/htmldate": 0.075}
+    line = fallback_line(full)
+    assert "`fallback/body/trafilatura` 20 of 400 pages (5.0 %)" in line
+    assert "`fallback/date_published/htmldate` 30 of 400 pages (7.5 %)" in line
+    # no counter in the stats (no page needed a fallback, or the crawler does not count them yet)
+    assert fallback_stats(tmp_path / "absent") == {}
+    assert "none (0 of 120 pages; 0 %)" in fallback_line({"pages": 120, "fallback": {}, "fallback_share": {}})
+
+
+def test_table_names_the_corpus_and_shows_the_profile_where_targets_are_missed():
+    from benchmarks.run import THROUGHPUT_TARGETS, derive, table
+
+    row = {"function": "crawler/extract/walls.py:128(<setcomp>)", "calls_per_page": 47.0,
+           "own_ms_per_page": 0.9, "cum_ms_per_page": 2.5}
+    tp = derive({"corpus": {"pages": 120, "median_kb": 183, "min_kb": 183, "max_kb": 184, "source": "real structure (x)"},
+                 "full": _crawl(9.0), "bare": _crawl(1.0), "lxml_parse_ms": 1.0, "trafilatura_ms": 18.0,
+                 "ours_extract_ms": 6.0, "profile": {"pages": 120, "profiled_ms_per_page": 20.0,
+                                                    "top_own": [row] * 5, "top_ours_cumulative": [row] * 5}})
+    missed = [{"target": THROUGHPUT_TARGETS[2], "value": 8.0, "limit": "<= 3", "unit": "x", "met": False}]
+    text = table({"machine": {}, "throughput": {"conversation": tp}, "targets": missed})
+    assert "Corpus: real structure (x)." in text
+    assert f"Targets missed on the conversation corpus: {THROUGHPUT_TARGETS[2]}." in text
+    assert text.count("| own | `crawler/extract/walls.py:128(<setcomp>)` | 47.0 | 0.900 | 2.500 |") == 5
+    assert text.count("| ours | `crawler/extract/walls.py:128(<setcomp>)`") == 5
+    met = table({"machine": {}, "throughput": {"conversation": tp}, "targets": [dict(missed[0], met=True)]})
+    assert "Targets missed" not in met and "| own |" in met

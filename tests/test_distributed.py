@@ -249,6 +249,26 @@ def test_redis_story_store_gives_the_same_assignments_as_sqlite(redis_server):
         sql.close()
 
 
+def test_redis_index_setting_is_shared_by_every_worker(redis_server):
+    """How body sketches are taken is one setting of the shared index (not a worker's meta): a
+    new index samples long texts for every worker; an index made before the setting keeps full
+    sketches for every worker."""
+    import redis
+
+    from crawler.dedupe.fingerprint import BODY_SAMPLE
+    from crawler.dedupe.redis_store import LockedStoryIndex, RedisStoryStore
+    client = redis.Redis.from_url(redis_server.url)
+    a = LockedStoryIndex(RedisStoryStore(client, prefix="xs:", namespace="w1"))
+    a.assign("a:1", "some words of a story " * 20)
+    b = LockedStoryIndex(RedisStoryStore(client, prefix="xs:", namespace="w2"))
+    assert a.sample == b.sample == BODY_SAMPLE
+    old = RedisStoryStore(client, prefix="xo:", namespace="w1")
+    old.add_doc(1, old.new_story("x:1"), 300, 30, bytes(192), [])      # indexed before the setting
+    client.delete("xo:X:fingerprint")
+    assert LockedStoryIndex(old).sample is None
+    assert LockedStoryIndex(RedisStoryStore(client, prefix="xo:", namespace="w2")).sample is None
+
+
 def test_racing_workers_put_copies_of_one_story_in_one_story(redis_server):
     """Six threads, each its own client and store, assign the eval set's copies at once."""
     import redis

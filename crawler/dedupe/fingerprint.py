@@ -23,12 +23,23 @@ affine permutations ``a * h + b mod 2**32``, parameters drawn from ``RandomState
 numpy alone: importing datasketch pulls in scipy (about 0.6 s CPU and 60 MB per crawl), so it is
 imported only by :func:`_minhash_reference`, which the tests compare with. Everything is
 deterministic across processes and machines.
+
+**Long texts** (``sample``, :data:`BODY_SAMPLE`): the body sketch of a text with more distinct
+shingles than that is taken over a fixed-size sample of them, the ``sample`` distinct shingles
+with the smallest hash (a bottom-k sample, Broder 1997; Cohen & Kaplan 2007): its cost no
+longer grows with the text (a 1,250-word body: 1,200 shingles hashed 128 times -> 256). Two
+samples are consistent (a shingle both texts hold is in both samples when its hash is below
+both texts' cut-offs), so :func:`estimate` recovers the Jaccard similarity and containment of
+the whole texts from the samples' Jaccard estimate and the exact distinct counts. Texts with at
+most ``sample`` shingles get exactly the sketch they always had. Whether an index samples is
+decided once per index (``StoryIndex``: the store's ``fingerprint`` meta).
 """
 from __future__ import annotations
 
 import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -39,6 +50,8 @@ BODY_PERM, BODY_BANDS, BODY_ROWS = 128, 16, 4
 LEAD_PERM, LEAD_BANDS, LEAD_ROWS = 64, 16, 2
 LEAD_SHINGLES = 30          # the lead sketch covers the first 40 shingles (about 42 words)
 SEED = 20250628
+#: distinct shingles a body sketch is taken over at most (``sample`` of :func:`fingerprint`)
+BODY_SAMPLE = 256
 
 _K1 = np.uint64(0x9E3779B97F4A7C15)
 _K2 = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -171,7 +184,7 @@ class Fingerprint:
     n_words: int
     sig: bytes               # 8-bit signatures: BODY_PERM bytes then LEAD_PERM bytes
     bands: list[int]         # LSH keys: body bands (omitted when the text is all lead) + lead bands
-    body_hash: int           # signed 64-bit hash of the normalised word sequence (change detection)
+    tokens: list[str] = field(default=None, repr=False, compare=False)  # for body_hash, on demand
 
     @property
     def body_sig(self) -> bytes:
@@ -180,6 +193,12 @@ class Fingerprint:
     @property
     def lead_sig(self) -> bytes:
         return self.sig[BODY_PERM:]
+
+    @cached_property
+    def body_hash(self) -> int:
+        """Signed 64-bit hash of the normalised word sequence (change detection), computed on first
+        use: the pipeline remembers a line by its record hash and never asks for it."""
+        return text_hash(self.tokens or [])
 
 
 def _n_distinct(values: np.ndarray) -> int:
@@ -190,20 +209,47 @@ def _n_distinct(values: np.ndarray) -> int:
     return int(np.count_nonzero(s[1:] != s[:-1])) + 1
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``np.unique`` without its Python overhead)."""
+    if len(values) < 2:
+        return values
+    s = np.sort(values)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
 def text_hash(tokens: list[str]) -> int:
     d = hashlib.blake2b(" ".join(tokens).encode(), digest_size=8).digest()
     return int.from_bytes(d, "little", signed=True)
 
 
-def fingerprint(text: str | None, tokens: list[str] | None = None) -> Fingerprint:
+def fingerprint(text: str | None, tokens: list[str] | None = None, sample: int | None = None) -> Fingerprint:
+    """The fingerprint of TEXT (or of its TOKENS). SAMPLE: the body sketch of a text with more
+    distinct shingles than that is taken over the SAMPLE distinct shingles with the smallest
+    hash (None: over all of them, as indexes made before sampling have it)."""
     tokens = words(text) if tokens is None else tokens
     sh = shingle_hashes(tokens)
+    n_body = n_lead = 0
     if len(sh):
-        # A minimum does not care about repeated values: the sketches are taken over all shingles
-        # (pre-mixed once for both), the distinct counts are counted apart.
-        mixed = _fmix32(sh)
-        body_hv = _min_affine(mixed, _BODY_TEMPLATE)
-        lead_hv = _min_affine(mixed[:LEAD_SHINGLES], _LEAD_TEMPLATE)
+        body_values = sh
+        if sample and len(sh) > sample:
+            distinct = _distinct(sh)
+            n_body = len(distinct)
+            if n_body > sample:
+                body_values = distinct[:sample]      # the bottom-SAMPLE sample
+        if body_values is sh:
+            # A minimum does not care about repeated values: the sketches are taken over all
+            # shingles (pre-mixed once for both), the distinct counts are counted apart.
+            mixed = _fmix32(sh)
+            body_hv = _min_affine(mixed, _BODY_TEMPLATE)
+            lead_hv = _min_affine(mixed[:LEAD_SHINGLES], _LEAD_TEMPLATE)
+        else:
+            body_hv = _min_affine(_fmix32(body_values), _BODY_TEMPLATE)
+            lead_hv = _min_affine(_fmix32(sh[:LEAD_SHINGLES]), _LEAD_TEMPLATE)
+        n_body = n_body or _n_distinct(sh)
+        n_lead = _n_distinct(sh[:LEAD_SHINGLES])
     else:
         body_hv, lead_hv = _BODY_TEMPLATE.empty, _LEAD_TEMPLATE.empty
     sig = body_hv.astype(np.uint8).tobytes() + lead_hv.astype(np.uint8).tobytes()     # the low 8 bits
@@ -212,7 +258,7 @@ def fingerprint(text: str | None, tokens: list[str] | None = None) -> Fingerprin
         if len(sh) > LEAD_SHINGLES:
             bands += _band_keys(body_hv, BODY_BANDS, BODY_ROWS, 1)
         bands += _band_keys(lead_hv, LEAD_BANDS, LEAD_ROWS, 2)
-    return Fingerprint(_n_distinct(sh), _n_distinct(sh[:LEAD_SHINGLES]), len(tokens), sig, bands, text_hash(tokens))
+    return Fingerprint(n_body, n_lead, len(tokens), sig, bands, tokens)
 
 
 def bbit_jaccard(a: bytes, b: bytes) -> float:
@@ -231,3 +277,24 @@ def containment(j: float, n_a: int, n_b: int) -> float:
         return 0.0
     inter = j * (n_a + n_b) / (1.0 + j)
     return min(1.0, inter / small)
+
+
+def sampled_share(n: int, sample: int | None) -> float:
+    """The share of a text's N distinct shingles its body sketch was taken over."""
+    return 1.0 if not sample or n <= sample else sample / n
+
+
+def estimate(j_sample: float, n_a: int, n_b: int, sample: int | None) -> tuple[float, float]:
+    """(Jaccard, containment of the smaller in the larger) of two whole texts of N_A and N_B
+    distinct shingles, from the Jaccard estimate J_SAMPLE of their body sketches taken over
+    bottom-SAMPLE samples. A shingle of both texts lies in both samples when its hash is under
+    both cut-offs, which happens for the share ``min(p_a, p_b)`` of them: the samples'
+    intersection (from J_SAMPLE and the sample sizes) divided by that share estimates the
+    texts' one. Callers use it only when a sample was taken (otherwise J_SAMPLE is the answer)."""
+    p_a, p_b = sampled_share(n_a, sample), sampled_share(n_b, sample)
+    s_a, s_b = n_a * p_a, n_b * p_b
+    small = min(n_a, n_b)
+    if small <= 0:
+        return 0.0, 0.0
+    inter = min(small, j_sample * (s_a + s_b) / (1.0 + j_sample) / min(p_a, p_b))
+    return inter / (n_a + n_b - inter), inter / small

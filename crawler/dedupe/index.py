@@ -31,8 +31,8 @@ from w3lib.url import canonicalize_url
 
 import numpy as np
 
-from crawler.dedupe.fingerprint import (BODY_PERM, LEAD_PERM, Fingerprint, bbit_jaccard, containment, fingerprint,
-                                        text_hash)
+from crawler.dedupe.fingerprint import (BODY_PERM, BODY_SAMPLE, LEAD_PERM, Fingerprint, bbit_jaccard, containment,
+                                        estimate, fingerprint, text_hash)
 from crawler.dedupe.normalize import words
 from crawler.dedupe.store import Doc, StoryStore, key_hash
 
@@ -53,15 +53,21 @@ class Thresholds:
 DEFAULT = Thresholds()
 
 
-def match(a_nb: int, a_nl: int, a_sig: bytes, b: Doc, t: Thresholds = DEFAULT) -> tuple[bool, str, float]:
-    """Symmetric near-duplicate test of two fingerprints: (match, rule, score)."""
+def match(a_nb: int, a_nl: int, a_sig: bytes, b: Doc, t: Thresholds = DEFAULT,
+          sample: int | None = None) -> tuple[bool, str, float]:
+    """Symmetric near-duplicate test of two fingerprints: (match, rule, score). SAMPLE: the
+    index's body sample size (:func:`~crawler.dedupe.fingerprint.fingerprint`); where either
+    text was sampled, Jaccard and containment are estimated for the whole texts."""
     if min(a_nb, b.n_body) < t.min_shingles:
         return False, "short", 0.0
     jb = bbit_jaccard(a_sig[:BODY_PERM], b.sig[:BODY_PERM])
+    cb = None
+    if sample and max(a_nb, b.n_body) > sample:
+        jb, cb = estimate(jb, a_nb, b.n_body, sample)
     if jb >= t.jaccard:
         return True, "jaccard", jb
     if min(a_nb, b.n_body) >= t.min_containment_shingles:
-        cb = containment(jb, a_nb, b.n_body)
+        cb = containment(jb, a_nb, b.n_body) if cb is None else cb
         if cb >= t.containment:
             return True, "containment", cb
     if min(a_nl, b.n_lead) >= t.min_lead_shingles:
@@ -76,7 +82,8 @@ _SIG_LEN = BODY_PERM + LEAD_PERM
 _CHANCE = 1.0 / 256
 
 
-def match_many(a_nb: int, a_nl: int, a_sig: bytes, docs: list[Doc], t: Thresholds = DEFAULT) -> list[str | None]:
+def match_many(a_nb: int, a_nl: int, a_sig: bytes, docs: list[Doc], t: Thresholds = DEFAULT,
+               sample: int | None = None) -> list[str | None]:
     """``[match(a_nb, a_nl, a_sig, d, t)]`` for many candidates at once: the rule that links each
     doc (``jaccard``/``containment``/``lead``) or None.
 
@@ -85,7 +92,7 @@ def match_many(a_nb: int, a_nl: int, a_sig: bytes, docs: list[Doc], t: Threshold
     in the same order, so every decision equals :func:`match`'s (``tests/test_perf_dedupe.py``).
     """
     if len(docs) < 3 or len(a_sig) != _SIG_LEN or any(len(d.sig) != _SIG_LEN for d in docs):
-        return [r if ok else None for ok, r, _ in (match(a_nb, a_nl, a_sig, d, t) for d in docs)]
+        return [r if ok else None for ok, r, _ in (match(a_nb, a_nl, a_sig, d, t, sample) for d in docs)]
     sigs = np.frombuffer(b"".join([d.sig for d in docs]), np.uint8).reshape(len(docs), _SIG_LEN)
     agree = sigs == np.frombuffer(a_sig, np.uint8)
     nb = np.array([d.n_body for d in docs])
@@ -98,6 +105,15 @@ def match_many(a_nb: int, a_nl: int, a_sig: bytes, docs: list[Doc], t: Threshold
     # (dividing by max(small, 1) only avoids the warning)
     cb = np.minimum(1.0, jb * (nb + a_nb) / (1.0 + jb) / np.maximum(small_b, 1))
     cl = np.minimum(1.0, jl * (nl + a_nl) / (1.0 + jl) / np.maximum(small_l, 1))
+    if sample and (a_nb > sample or (nb > sample).any()):
+        # estimate() for the pairs where a text was sampled (the same expressions, in arrays)
+        p_a = 1.0 if a_nb <= sample else sample / a_nb
+        p_b = np.where(nb > sample, sample / np.maximum(nb, 1), 1.0)
+        inter = np.minimum(np.maximum(small_b, 1),
+                           jb * (a_nb * p_a + nb * p_b) / (1.0 + jb) / np.minimum(p_a, p_b))
+        sampled = np.maximum(nb, a_nb) > sample
+        jb = np.where(sampled, inter / (nb + a_nb - inter), jb)
+        cb = np.where(sampled, inter / np.maximum(small_b, 1), cb)
     long_enough = small_b >= t.min_shingles
     # rule codes in match()'s order of precedence: 3 jaccard, 2 containment, 1 lead, 0 none
     code = np.where(jb >= t.jaccard, 3,
@@ -183,10 +199,32 @@ class Assignment:
     rule: str | None = None  # the near-duplicate rule that linked it (jaccard|containment|lead)
 
 
+#: the store's ``fingerprint`` setting: body sketches over a bottom-k sample of long texts' shingles
+#: (indexes made from now on), or over every shingle (indexes made before; kept as they are, a copy
+#: is only comparable with copies sketched the same way)
+FINGERPRINT_SAMPLED = f"sample{BODY_SAMPLE}"
+FINGERPRINT_FULL = "full"
+
+
+def sample_of(setting: str) -> int | None:
+    """The body sample size of a ``fingerprint`` setting (None: every shingle)."""
+    return int(setting[len("sample"):]) if setting.startswith("sample") else None
+
+
 class StoryIndex:
     def __init__(self, store: StoryStore, thresholds: Thresholds = DEFAULT):
         self.store = store
         self.t = thresholds
+        self._sample: int | None | bool = False        # not read yet
+
+    @property
+    def sample(self) -> int | None:
+        """Body sample size of this index (None: sketches over every shingle, an older index);
+        read from the store on first use, inside the first assignment (and its lock and error
+        handling), never when the index object is made."""
+        if self._sample is False:
+            self._sample = sample_of(self.store.index_setting("fingerprint", FINGERPRINT_SAMPLED, FINGERPRINT_FULL))
+        return self._sample
 
     def assign(self, item_id: str, text: str | None, story_id: str | None = None,
                keys: list[str] | None = None, compilation: bool = False, content: int | None = None) -> Assignment:
@@ -194,7 +232,7 @@ class StoryIndex:
         hash when not given."""
         st = self.store
         item_h = key_hash("item:" + item_id)
-        fp: Fingerprint = fingerprint(text)
+        fp: Fingerprint = fingerprint(text, sample=self.sample)
         written_hash = fp.body_hash if content is None else content
         doc = st.doc_for_item(item_h)
         if doc is not None and doc.body is not None:
@@ -219,7 +257,7 @@ class StoryIndex:
             if cands:
                 top = sorted(cands, key=lambda d: (-cands[d], d))[: self.t.max_verify]
                 found = st.docs(top)
-                for d, r in zip(found, match_many(fp.n_body, fp.n_lead, fp.sig, found, self.t)):
+                for d, r in zip(found, match_many(fp.n_body, fp.n_lead, fp.sig, found, self.t, self.sample)):
                     if r is not None:
                         root = st.root(d.story)
                         if root not in roots:

@@ -33,7 +33,19 @@ _QUOTE_MAP = {chr(k): v or "" for k, v in _QUOTES.items()}
 
 
 def _unify(t: str) -> str:
-    """``t.translate(_QUOTES)``, faster."""
+    """``t.translate(_QUOTES)``, faster: one ``str.replace`` for each character of the table that
+    the text holds (no replacement is itself a key, so the order does not matter; a real body with
+    curly quotes in every paragraph: ~60 -> ~10 us)."""
+    if t.isascii():
+        return t.replace("`", "'") if "`" in t else t
+    for ch, new in _QUOTE_MAP.items():
+        if ch in t:
+            t = t.replace(ch, new)
+    return t
+
+
+def _unify_regex(t: str) -> str:
+    """The previous fast path (one regex scan, each hit looked up): kept for the tests."""
     return _QUOTE_CHARS.sub(lambda m: _QUOTE_MAP[m.group()], t)
 
 # Kyodo header line as printed on kyodonews.net and copied by aggregators.
@@ -115,8 +127,18 @@ def normalise(text: str | None) -> str:
     if "(jiji press)" in low:
         t = _cut_jiji(t)
     if " -" in t:
-        t = _CAPS_DATELINE.sub(" ", t)
+        t = _datelines_out(t)
     return t
+
+
+def _datelines_out(t: str) -> str:
+    """``_CAPS_DATELINE.sub(" ", t)`` on the lines that can hold a match: every match ends in a
+    hyphen and a space and never spans a line break (no newline in the pattern; its lookbehind
+    sees a line break as it sees the start of the text), so lines without ``"- "`` are kept as they
+    are instead of being scanned capital by capital (~110 -> ~25 us on a 1,250-word body)."""
+    if "\n" not in t:
+        return _CAPS_DATELINE.sub(" ", t)
+    return "\n".join(_CAPS_DATELINE.sub(" ", ln) if "- " in ln else ln for ln in t.split("\n"))
 
 
 _WORD = re.compile(r"[0-9a-z]+(?:'[0-9a-z]+)*")     # the definition of a token (see _words_fast)
@@ -144,6 +166,8 @@ def _words_fast(low: str) -> list[str]:
 def words(text: str | None) -> list[str]:
     """Lower-case word tokens of the normalised text (punctuation dropped)."""
     t = normalise(text)
-    # str.lower() only matters for non-ASCII text (one character, U+0130, lower-cases to "i" + a
-    # combining dot); ASCII capitals are lower-cased by the byte table.
-    return _words_fast(t if t.isascii() else t.lower())
+    # ASCII capitals are lower-cased by the byte table and every other non-ASCII character becomes
+    # a space there, so str.lower() only matters for a non-ASCII character whose lower case holds
+    # an ASCII letter: U+0130 ("i" + a combining dot) and U+212A (Kelvin sign: "k"), which NFKC has
+    # already made "K" (every code point checked in tests/test_perf_dedupe.py).
+    return _words_fast(t.lower() if "\u0130" in t else t)

@@ -14,6 +14,7 @@
     D / DS / DB       hashes doc ref -> packed (item, n_body, n_lead, signature) / story / body hash
     B:<band key>      set   doc refs holding that LSH band key
     M:<namespace>     hash  meta of one worker (JSONL offsets of its own files, last commit)
+    X:<key>           string  a setting of the whole index (``fingerprint``: how body sketches are taken)
 
 Each mutation that reads-then-writes (create a story, merge, add a doc, mark written) is one Lua
 script, so it is atomic. The assignment of an item to a story reads a lot (hard keys, band
@@ -271,6 +272,18 @@ class RedisStoryStore(StoryStore):
 
     def set_meta(self, key: str, value: str) -> None:
         self.r.hset(self.k(f"M:{self.namespace}"), key, value)
+
+    def has_docs(self) -> bool:
+        return bool(self.r.exists(self.k("D:next")))
+
+    def index_setting(self, key: str, new_index: str, old_index: str) -> str:
+        """Shared by every worker (``X:<key>``, not a worker's meta): the first one to set it wins."""
+        name = self.k(f"X:{key}")
+        value = self.r.get(name)
+        if value is None:
+            self.r.set(name, new_index if not self.has_docs() else old_index, nx=True)
+            value = self.r.get(name)
+        return value.decode("utf-8") if isinstance(value, bytes) else value
 
     def commit(self) -> None:
         """Nothing to do: every write is already applied (kept for the StoryStore interface)."""

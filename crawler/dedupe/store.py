@@ -111,6 +111,22 @@ class StoryStore(ABC):
         """{story id: story id it was merged into} for every merged story (for readers of old lines)."""
         return {}
 
+    # --- index-wide settings -------------------------------------------------------------
+    def has_docs(self) -> bool:
+        """Whether any copy is indexed (an index made before a setting existed has some)."""
+        return True
+
+    def index_setting(self, key: str, new_index: str, old_index: str) -> str:
+        """The value of KEY for this whole index (every worker sharing it): the stored one; else
+        NEW_INDEX when nothing is indexed yet, OLD_INDEX when the index was made without the
+        setting; stored then, in the open transaction: it is committed with the first docs
+        sketched under it, or not at all, and then the index is still empty next time."""
+        value = self.get_meta(f"index:{key}")
+        if value is None:
+            value = new_index if not self.has_docs() else old_index
+            self.set_meta(f"index:{key}", value)
+        return value
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
@@ -268,6 +284,9 @@ class SQLiteStoryStore(StoryStore):
         return bool(r and r[0])
 
     # --- meta ---------------------------------------------------------------------------------
+    def has_docs(self) -> bool:
+        return self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is not None
+
     def get_meta(self, key: str) -> str | None:
         r = self.db.execute("SELECT v FROM meta WHERE k=?", (key,)).fetchone()
         return r[0] if r else None

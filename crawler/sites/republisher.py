@@ -305,9 +305,11 @@ def detect_origin(sel: Selector, url: str | None, paragraphs: list[str], source_
 # =====================================================================================
 #: A line that starts the chrome after an aggregator's article: it and everything after go.
 STOP_LINES = re.compile(
-    r"^(?:related articles|related stories|related news|more from [\w .]+|you may also like|recommended(?: for you)?|read next)$",
+    r"^(?:related articles|related stories|related news|more from [\w .]+|you may also like|recommended(?: for you)?|read next)\s*:?$",
     re.I,
 )
+#: A teaser headline after a stop line at the top: short, no sentence end.
+_TEASER_LINE = re.compile(r"^[^\n]{1,120}(?<![.!?\u2026\"\u201d'\u2019:])$")
 #: Lines that are chrome wherever they are.
 CHROME_LINES = re.compile(
     r"^(?:hashtags|try our ai features|explore what [\w .]+ ai can do for you:?|comments?|no comments yet\.*|"
@@ -394,7 +396,8 @@ class Cleaned:
 def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
     """Remove aggregator chrome and attribution boilerplate from body paragraphs (pure).
 
-    * "Related Articles" (and the like) and everything after it are dropped;
+    * "Related Articles" (and the like) and everything after it are dropped; above the text
+      ("Read next" + teaser headlines at the top) only that line and its teasers go;
     * "Hashtags", AI promos, "Comments", "No comments yet...", "External Link", hashtag lines;
     * The Conversation boilerplate and the licence/attribution sentences;
     * bare URL lines (kept in ``links``), "© X" / "[Copyright X]" lines (→ ``copyright``);
@@ -406,6 +409,7 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
       ``News from Japan World Jun 28, 2025 18:40 (JST)``) → ``header`` / ``header_date``.
     """
     out = Cleaned(paragraphs=[])
+    teasers = False  # after a stop line above the text: its teaser headlines
     for raw in paragraphs:
         para = clean(raw)
         if not para:
@@ -416,7 +420,14 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
                 continue
         if STOP_LINES.match(para):
             out.removed.append(para)
-            break
+            if out.paragraphs:
+                break
+            teasers = True  # "Read next" above the article: that box only, not the story
+            continue
+        if teasers and _TEASER_LINE.match(para):
+            out.removed.append(para)
+            continue
+        teasers = False
         if _SEPARATOR_RUN.search(para):  # a flattened digest: items were separated by "----------"
             parts = [p for p in (clean(x) for x in _SEPARATOR_RUN.split(para)) if p]
             out.paragraphs.extend(parts[:-1])

@@ -329,8 +329,8 @@ def test_trafilatura_finds_the_body_the_p_heuristic_misses():
 
 
 def test_without_trafilatura_the_generic_layer_is_used(monkeypatch):
-    monkeypatch.setattr(rp, "trafilatura_document", lambda html: {"paragraphs": [], "date": None, "author": None,
-                                                                   "title": None, "sitename": None})
+    monkeypatch.setattr(generic, "library_document", lambda html, url=None: {
+        "paragraphs": [], "date": None, "author": None, "title": None, "sitename": None})
     art = page_of("unknown_layout_trafilatura").article()
     assert art.hints["body_layer"] == "generic"
 

@@ -1,5 +1,14 @@
 """The base article page: field methods in three layers (structured data, site, generic).
 
+The generic layer is one for every spider (docs/generic.md): the site spiders' unknown-layout
+variants and the republisher read body, authors and date through :meth:`ArticlePage.generic_paragraphs`,
+:meth:`ArticlePage.library_authors` and :meth:`ArticlePage.generic_date`. On a variant written for
+no layout in particular (``unknown_layout``) trafilatura gives the body and htmldate the date first,
+as they read unseen pages better than the hand-written readers (the table in docs/generic.md); a
+variant written for a known layout calls a library only for a field its own reader left empty.
+Each library value used is listed in ``page.fallbacks`` (``body/trafilatura``...), which the
+spider counts as ``fallback/<field>/<library>``.
+
 Subclasses override single field methods and call ``super()`` for the fallback, e.g.::
 
     def headline(self):
@@ -17,11 +26,12 @@ from typing import Any
 
 from parsel import Selector
 
+from crawler import attribution as attr
 from crawler.extract import generic, walls
 from crawler.extract.dom import element_text
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
 from crawler.items import Article, Author, Image
-from crawler.text import clean, first
+from crawler.text import clean, first, join_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +104,14 @@ class ArticlePage:
     default_language: str | None = None
     #: name of the layout variant (appears in logs and stats)
     variant: str = "generic"
+    #: True for a variant written for no layout in particular (the fallback of its spider): the
+    #: libraries read its body and date first; False for variants of a known layout
+    unknown_layout: bool = True
+    #: content containers the hand-written generic body tries, in order
+    content_selectors: tuple[str, ...] = (
+        "[itemprop=articleBody]", "div.article-body", "div.article__body", "div.entry-content",
+        "div.post-content", "div.story-body", "div.editArea", "article .content",
+    )
 
     def __init__(self, html: str | bytes | Selector, url: str, fetched_at: str | None = None):
         if isinstance(html, Selector):
@@ -105,6 +123,10 @@ class ArticlePage:
         self.url = url
         self.fetched_at = fetched_at
         self.errors: list[tuple[str, str]] = []
+        #: library values used, as ``<field>/<library>`` (counted in the crawl stats)
+        self.fallbacks: list[str] = []
+        #: the generic body's layer: jsonld, selector, generic (hand-written) or trafilatura
+        self.body_layer: str | None = None
 
     # ---------------------------------------------------------------- variant choice
     @classmethod
@@ -140,6 +162,117 @@ class ArticlePage:
 
         return urljoin(self.url, href.strip())
 
+    # ---------------------------------------------------------------- the generic layer
+    def fell_back(self, name: str, library: str) -> None:
+        """Note that LIBRARY gave field NAME (``fallback/<name>/<library>`` in the crawl stats)."""
+        key = f"{name}/{library}"
+        if key not in self.fallbacks:
+            self.fallbacks.append(key)
+
+    def page_html(self) -> str:
+        """The page's HTML as fetched when known (else serialised from the tree)."""
+        return getattr(self.sel, "page_text", None) or self.sel.get()
+
+    @cached_property
+    def library(self) -> dict[str, Any]:
+        """trafilatura's reading of the page (computed only when a field needs it)."""
+        return generic.library_document(self.page_html(), self.url)
+
+    @cached_property
+    def library_day(self) -> str | None:
+        """htmldate's publication day (computed only when a field needs it)."""
+        return generic.library_date(self.page_html(), self.url)
+
+    def first_css(self, queries: tuple[str, ...]):
+        """The first element of the first CSS query in QUERIES that matches, or None."""
+        for query in queries:
+            nodes = self.sel.css(query)
+            if nodes:
+                return nodes[0]
+        return None
+
+    def content_node(self):
+        return self.first_css(self.content_selectors)
+
+    def hand_paragraphs(self) -> tuple[list[str], str | None]:
+        """(paragraphs, layer) of the hand-written readers: JSON-LD ``articleBody`` with breaks,
+        a common content container, the longest ``<p>`` run outside chrome."""
+        paras = generic.ld_body_paragraphs(self.ld)
+        if paras:
+            return paras, "jsonld"
+        node = self.content_node()
+        paras = generic.block_texts(node) if node is not None else []
+        if paras:
+            return paras, "selector"
+        paras = generic.body_paragraphs(self.sel)
+        return paras, "generic" if paras else None
+
+    @cached_property
+    def generic_paragraphs(self) -> list[str]:
+        """The generic body: on an unknown layout the JSON-LD ``articleBody`` (with paragraph
+        breaks), then trafilatura, then the other hand-written readers; on a known layout the
+        hand-written readers, trafilatura only when they find nothing."""
+        if self.unknown_layout:
+            paras = generic.ld_body_paragraphs(self.ld)
+            if paras:
+                self.body_layer = "jsonld"
+                return paras
+        else:
+            paras, self.body_layer = self.hand_paragraphs()
+            if paras:
+                return paras
+        paras = self.library["paragraphs"]
+        if paras:
+            paras = generic.without_title(paras, [self.library["title"], self.meta("og:title"), generic.headline(self.sel)])
+        if paras:
+            self.body_layer = "trafilatura"
+            self.fell_back("body", "trafilatura")
+            return paras
+        if self.unknown_layout:
+            paras, self.body_layer = self.hand_paragraphs()
+        return paras
+
+    def library_authors(self) -> list[Author]:
+        """People trafilatura names as the authors (an unknown layout's last resort): agencies,
+        the site and desks are not people and are left out."""
+        raw = self.library["author"] if self.unknown_layout else None
+        if not raw:
+            return []
+        site = (self.publisher_name or self.meta("og:site_name") or "").casefold()
+        out: list[Author] = []
+        for part in raw.split(";"):
+            for name in attr.split_authors(part):
+                if name.casefold() != site and attr.is_person(name) and not any(attr.names_match(a.name, name) for a in out):
+                    out.append(Author(name=name, name_raw=name))
+        if out:
+            self.fell_back("authors", "trafilatura")
+        return out
+
+    def generic_date(self, found: str | None) -> str | None:
+        """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
+        layers' raw string) is an ISO value of that day (it keeps the time); on a known layout
+        FOUND, htmldate only when it is empty."""
+        if found and not self.unknown_layout:
+            return found
+        day = self.library_day
+        if not day:
+            return found
+        if found and (found.strip().startswith(day) or self._same_day(found, day)):
+            return found
+        self.fell_back("date", "htmldate")
+        return day
+
+    def _same_day(self, raw: str, day: str) -> bool:
+        from crawler.dates import parse_date  # noqa: PLC0415 - only on pages of unknown layout
+
+        return (parse_date(raw, site=self.source, fetched_at=self.fetched_at, language=self.default_language) or "")[:10] == day
+
+    def hand_date_published(self) -> str | None:
+        """The published date as the page's structured data, metas or ``<time>`` print it."""
+        return (first(ld_text(self.ld.get("datePublished")),
+                      self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"))
+                or generic.date_published(self.sel) or None)
+
     # ---------------------------------------------------------------- ids
     def site_id(self) -> str | None:
         """The site's own article id, if it has one (used for item_id and story_id)."""
@@ -173,7 +306,7 @@ class ArticlePage:
         return first(ld_text(self.ld.get("description")), self.meta("description", "og:description", "twitter:description"))
 
     def body(self) -> str | None:
-        return generic.body(self.sel)
+        return join_paragraphs(self.generic_paragraphs)
 
     def language(self) -> str | None:
         lang = ld_text(self.ld.get("inLanguage")) or html_lang(self.sel) or self.default_language
@@ -203,7 +336,7 @@ class ArticlePage:
                 out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
         if not out:
             out = [Author(name=n, name_raw=n) for n in self.metas("author")]
-        return out
+        return out or self.library_authors()
 
     def publisher(self) -> str | None:
         # lazy: a site that names its publisher never reads the JSON-LD for it
@@ -222,9 +355,7 @@ class ArticlePage:
         return None
 
     def date_published_raw(self) -> str | None:
-        return (first(ld_text(self.ld.get("datePublished")),
-                      self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"))
-                or generic.date_published(self.sel) or None)
+        return self.generic_date(self.hand_date_published())
 
     def date_modified_raw(self) -> str | None:
         return first(ld_text(self.ld.get("dateModified")), self.meta("article:modified_time", "og:updated_time", "dateModified"))
@@ -304,6 +435,8 @@ class ArticlePage:
         hints.setdefault("date_published_candidates", self._safe("date_published_candidates", []) or [])
         hints.setdefault("date_modified_candidates", self._safe("date_modified_candidates", []) or [])
         hints["variant"] = self.variant
+        if self.fallbacks:
+            hints["fallbacks"] = list(self.fallbacks)
         art.hints.update(hints)
         return art
 

@@ -65,3 +65,125 @@ def test_a_sidebar_or_comments_block_is_still_chrome():
     sel = Selector(text=html)
     assert generic.body_paragraphs(sel)[0].startswith("The committee met")
     assert generic.body_paragraphs_reference(sel) == generic.body_paragraphs(sel)
+
+
+# ------------------------------------------------------------------ the one generic layer and its libraries
+from crawler.dates import parse_date  # noqa: E402
+from crawler.sites import base as base_mod  # noqa: E402
+from crawler.sites.base import ArticlePage  # noqa: E402
+from crawler.sites.jiji import JenJiji, JijiGeneric  # noqa: E402
+from crawler.sites.kyodo import KyodoGeneric  # noqa: E402
+from crawler.sites.republisher import RepublisherPage  # noqa: E402
+
+#: A page whose story sits in divs without <p>: the longest-<p>-run reader finds only the footer.
+DIV_STORY = ("<html><head><title>Tide gauge moved after storm | Harbour Weekly</title></head><body>"
+             "<header><a href='/'>Harbour Weekly</a></header><h1>Tide gauge moved after storm</h1>"
+             "<div class='byline'>By Mara Lindqvist</div><time>March 4, 2024</time><div class='txt'>"
+             "<div>The tide gauge at the north mole has been moved twenty metres inland after last week's storm "
+             "undercut its concrete base, the port authority said on Monday.</div>"
+             "<div>Readings from the gauge feed the flood warnings for the lower town, and engineers said the "
+             "new site gives the same readings within a centimetre.</div>"
+             "<div>The old base will be removed before the summer season, when the mole is opened to anglers "
+             "and walkers again.</div></div>"
+             "<footer><p>Copyright Harbour Weekly. All rights reserved.</p></footer></body></html>")
+
+
+def _counting(monkeypatch):
+    calls = []
+    real = base_mod.generic.library_document
+
+    def counted(html, url=None):
+        calls.append(url)
+        return real(html, url)
+
+    monkeypatch.setattr(base_mod.generic, "library_document", counted)
+    return calls
+
+
+@pytest.mark.parametrize("cls, url", [
+    (ArticlePage, "https://harbour.example/2024/03/tide-gauge"),
+    (RepublisherPage, "https://harbour.example/2024/03/tide-gauge"),
+    (KyodoGeneric, "https://english.kyodonews.net/articles/-/9000001"),
+    (JijiGeneric, "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001"),
+])
+def test_unknown_layouts_read_the_body_date_and_author_through_the_libraries(cls, url):
+    assert "north mole" not in (generic.body(Selector(text=DIV_STORY)) or "")  # the hand-written run misses it
+    page = cls(DIV_STORY, url)
+    art = page.article()
+    assert art.body.startswith("The tide gauge at the north mole") and art.body.endswith("walkers again.")
+    assert "Copyright" not in art.body and "Tide gauge moved" not in art.body
+    # htmldate's day, or a date the layer printed that is the same day (it is kept with its precision)
+    assert parse_date(art.date_published_raw, site=cls.source) == "2024-03-04"
+    assert ("date/htmldate" in page.fallbacks) == (art.date_published_raw == "2024-03-04")
+    assert "body/trafilatura" in page.fallbacks and art.hints["fallbacks"] == page.fallbacks
+    assert [a.name for a in art.authors] == ["Mara Lindqvist"]
+    # the republisher and Kyodo read a div.byline themselves; the others ask trafilatura
+    assert ("authors/trafilatura" in page.fallbacks) == (cls in (ArticlePage, JijiGeneric))
+
+
+def test_a_known_layout_pays_for_no_library_when_its_readers_find_the_fields(monkeypatch):
+    calls = _counting(monkeypatch)
+    monkeypatch.setattr(base_mod.generic, "library_date", lambda html, url=None: calls.append("date") or None)
+    html = ("<html><head><meta property='article:published_time' content='2026-05-02T09:00:00+09:00'></head><body>"
+            f"<h1>Bridge</h1><article><div class='article-body'>{ARTICLE}</div></article></body></html>")
+
+    class Known(ArticlePage):
+        unknown_layout = False
+
+    page = Known(html, "https://news.example/a/1")
+    art = page.article()
+    assert art.body.startswith("The committee met") and art.date_published_raw == "2026-05-02T09:00:00+09:00"
+    assert art.authors == [] and calls == [] and page.fallbacks == [] and "fallbacks" not in art.hints
+    # the same page as an unknown layout asks the libraries (and counts what it used)
+    unknown = ArticlePage(html, "https://news.example/a/1")
+    unknown.article()
+    assert calls  # trafilatura read it
+
+
+def test_a_known_layout_falls_back_to_the_library_only_for_an_empty_field():
+    page = JenJiji(DIV_STORY, "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001")
+    art = page.article()
+    assert art.body.startswith("The tide gauge at the north mole")
+    assert page.fallbacks[0] == "body/trafilatura" and "authors/trafilatura" not in page.fallbacks
+
+
+def test_library_authors_are_people_only():
+    html = DIV_STORY.replace("By Mara Lindqvist", "By Reuters Staff")
+    art = ArticlePage(html, "https://harbour.example/2024/03/tide-gauge").article()
+    assert art.authors == []
+
+
+def test_an_unknown_layout_keeps_its_own_instant_when_htmldate_agrees_on_the_day():
+    html = DIV_STORY.replace("<head>", "<head><meta property='article:published_time' content='2024-03-04T08:15:00+01:00'>")
+    page = ArticlePage(html, "https://harbour.example/2024/03/tide-gauge")
+    assert page.date_published_raw() == "2024-03-04T08:15:00+01:00" and "date/htmldate" not in page.fallbacks
+
+
+@pytest.mark.parametrize("paras, out", [
+    (["Economy", "Tide gauge moved after storm", "Text."], ["Text."]),
+    (["Sept 18, 2025, 20:00", "KANAZAWA, Japan - Text."], ["KANAZAWA, Japan - Text."]),
+    (["12.03.2024 | 14:05", "Text."], ["Text."]),
+    (["A long first paragraph that happens to be well over eighty characters in length, so it is text.",
+      "Tide gauge moved after storm", "Text."],
+     ["A long first paragraph that happens to be well over eighty characters in length, so it is text.",
+      "Tide gauge moved after storm", "Text."]),
+    (["In 2024 the gauge was moved twice.", "Text."], ["In 2024 the gauge was moved twice.", "Text."]),
+])
+def test_without_title_drops_what_an_extractor_keeps_above_the_text(paras, out):
+    assert generic.without_title(paras, ["Tide gauge moved after storm"]) == out
+
+
+def test_the_spider_counts_each_fallback_in_the_stats():
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.republisher import RepublisherSpider
+
+    crawler = get_crawler(RepublisherSpider, settings_dict={})
+    spider = RepublisherSpider.from_crawler(crawler)
+    url = "https://harbour.example/2024/03/tide-gauge"
+    resp = HtmlResponse(url, body=DIV_STORY.encode(), encoding="utf-8", request=Request(url))
+    items = list(spider.parse_article(resp))
+    assert items and items[0].body.startswith("The tide gauge")
+    stats = crawler.stats.get_stats()
+    assert stats.get("fallback/body/trafilatura") == 1 and stats.get("fallback/date/htmldate") == 1

@@ -187,3 +187,35 @@ def test_the_spider_counts_each_fallback_in_the_stats():
     assert items and items[0].body.startswith("The tide gauge")
     stats = crawler.stats.get_stats()
     assert stats.get("fallback/body/trafilatura") == 1 and stats.get("fallback/date/htmldate") == 1
+
+
+def test_htmldate_reads_the_page_before_the_url():
+    html = DIV_STORY
+    assert generic.library_date(html, "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/") == "2024-03-04"
+    undated = DIV_STORY.replace("<time>March 4, 2024</time>", "")
+    assert generic.library_date(undated, "https://news.example/2026/01/01/x/") == "2026-01-01"
+
+
+@pytest.mark.parametrize("raw, people", [
+    ("Mara Lindqvist; Jon Berg", ["Mara Lindqvist", "Jon Berg"]),
+    ("Robert", ["Robert"]),                       # a blog signed with a given name
+    ("Sarah-Indra", ["Sarah-Indra"]),
+    ("Reuters", []), ("CNN", []), ("Agencies", []),
+    ("Harbour Weekly", []),                       # the site's own name
+    ("Harbourweekly Staff", []),
+    ("Badische Zeitung; PETA-Team; Hanns-Seidel-Stiftung e.V.", []),
+    ("Presse Augsburg", []), ("ET Online", []),
+])
+def test_library_people_are_people_only(raw, people):
+    assert generic.library_people(raw, "https://www.harbourweekly.example/2024/x", "Harbour Weekly") == people
+
+
+def test_an_unknown_layout_drops_a_masthead_author():
+    html = DIV_STORY.replace("<head>", "<head><meta name='author' content='Harbour Weekly'>")
+    page = ArticlePage(html, "https://www.harbour-weekly.example/2024/03/tide-gauge")
+    assert [a.name for a in page.authors()] == []  # (trafilatura reads the same meta: no person either)
+
+    class Known(ArticlePage):
+        unknown_layout = False
+
+    assert [a.name for a in Known(html, page.url).authors()] == ["Harbour Weekly"]  # a known layout's rules decide

@@ -300,15 +300,65 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
     return [p for p in (clean(x) for x in re.split(r"\n+", body)) if p]
 
 
+#: Words that make a byline an organisation, not a person ("Badische Zeitung", "PETA-Team",
+#: "Hanns-Seidel-Stiftung e.V.", "Agencies", "ET Online").
+_ORG_WORD = re.compile(
+    r"(?i)(?:^|[\s-])(?:stiftung|e\.\s?v\.?|e v|zeitung|verlag|gmbh|agencies|agency|redaktion|team|online|news|"
+    r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?)(?=$|[\s.,-])")
+#: One given name or handle as a blog prints it ("Robert", "Sarah-Indra"): a person for a library byline.
+_ONE_NAME = re.compile(r"[^\W\d_][^\W\d_A-Z]+(?:-[^\W\d_][^\W\d_A-Z]+)?")
+
+
+def names_the_site(name: str, url: str | None, site: str | None = None) -> bool:
+    """Whether NAME is the site's own name (its ``og:site_name``, or the main label of the host,
+    ``helmholtz-klima.de`` for "Helmholtz Klima") or an organisation's (a word like Zeitung,
+    Stiftung, Team): a page's own masthead given as its author is not a person."""
+    letters = re.sub(r"[^a-z]", "", name.casefold())
+    if not letters or _ORG_WORD.search(name):
+        return bool(letters)
+    if site and letters == re.sub(r"[^a-z]", "", site.casefold()):
+        return True
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
+    try:
+        labels = [x for x in (urlsplit(url or "").hostname or "").split(".") if x and x != "www"]
+    except ValueError:
+        return False
+    core = re.sub(r"[^a-z]", "", max(labels[:-1] or labels, key=len, default="").casefold())
+    return len(core) >= 4 and len(letters) >= 4 and (letters in core or core in letters)
+
+
+def library_people(raw: str | None, url: str | None = None, site: str | None = None) -> list[str]:
+    """The people in a library's author string (trafilatura: names joined by ``;``), by the
+    project's name rules (``crawler.attribution``); a single given name or handle counts too
+    ("Robert"), as blogs sign with one; agencies, the site's own name and organisations do not
+    (:func:`names_the_site`)."""
+    from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
+
+    out: list[str] = []
+    for part in (raw or "").split(";"):
+        part = clean(part)
+        if not part:
+            continue
+        one = bool(_ONE_NAME.fullmatch(part)) and not attr.lookup_agency(part)
+        for name in [part] if one else attr.split_authors(part):
+            if name not in out and not names_the_site(name, url, site) and (one or attr.is_person(name)):
+                out.append(name)
+    return out
+
+
 def library_date(html: str, url: str | None = None) -> str | None:
     """The publication day by htmldate (``YYYY-MM-DD``, original date), None when it finds none,
-    is absent or fails."""
+    is absent or fails. The page is asked first and URL only when the page says nothing: htmldate
+    takes a ``/2026/01/01/`` path before the page's own date, and a URL's day can be a filing
+    folder, not the article's (same score on the evaluation pages, docs/generic.md)."""
     try:
         import htmldate  # noqa: PLC0415 - heavy import, only for pages without a date
     except ImportError:  # pragma: no cover - it is a project dependency
         return None
     try:
-        return htmldate.find_date(html, url=url, original_date=True) or None
+        return (htmldate.find_date(html, original_date=True)
+                or (htmldate.find_date(html, url=url, original_date=True) if url else None) or None)
     except Exception as exc:  # noqa: BLE001 - a library failure never loses the page
         logger.warning("htmldate failed: %r", exc)
         return None

@@ -234,19 +234,21 @@ class ArticlePage:
 
     def library_authors(self) -> list[Author]:
         """People trafilatura names as the authors (an unknown layout's last resort): agencies,
-        the site and desks are not people and are left out."""
+        the site and organisations are not people and are left out."""
         raw = self.library["author"] if self.unknown_layout else None
-        if not raw:
-            return []
-        site = (self.publisher_name or self.meta("og:site_name") or "").casefold()
-        out: list[Author] = []
-        for part in raw.split(";"):
-            for name in attr.split_authors(part):
-                if name.casefold() != site and attr.is_person(name) and not any(attr.names_match(a.name, name) for a in out):
-                    out.append(Author(name=name, name_raw=name))
+        site = self.publisher_name or self.meta("og:site_name")
+        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, self.url, site)] if raw else []
         if out:
             self.fell_back("authors", "trafilatura")
         return out
+
+    def people_only(self, authors: list[Author]) -> list[Author]:
+        """AUTHORS without the site's own name or an organisation's, on an unknown layout (a
+        masthead in ``meta[name=author]`` or JSON-LD is not a person)."""
+        if not self.unknown_layout:
+            return authors
+        site = self.publisher_name or self.meta("og:site_name")
+        return [a for a in authors if not (a.name and generic.names_the_site(a.name, self.url, site))]
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
@@ -336,7 +338,7 @@ class ArticlePage:
                 out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
         if not out:
             out = [Author(name=n, name_raw=n) for n in self.metas("author")]
-        return out or self.library_authors()
+        return self.people_only(out) or self.library_authors()
 
     def publisher(self) -> str | None:
         # lazy: a site that names its publisher never reads the JSON-LD for it

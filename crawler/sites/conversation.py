@@ -555,7 +555,7 @@ class ConversationGeneric(ArticlePage):
 
     def authors(self) -> list[Author]:
         out = self.microdata_authors()
-        return out or self.meta_authors() or self.library_authors()
+        return self.people_only(out or self.meta_authors()) or self.library_authors()
 
     def microdata_authors(self) -> list[Author]:
         """``[itemprop=author][itemscope]`` Person items (name, url; role from ``p.role``)."""

@@ -412,7 +412,7 @@ class JapanTimesPage(ArticlePage):
         for name, affiliation in self.author_names():
             url = ld_urls.get(name) or links.get(name)
             out.append(Author(name=name, name_raw=name, affiliation=affiliation, url=url))
-        return out or self.library_authors()
+        return self.people_only(out) or self.library_authors()
 
     # ---------------------------------------------------------------- text fields
     def headline(self) -> str | None:

@@ -506,7 +506,7 @@ class JijiGeneric(ArticlePage):
             name = ld_text(a)
             if name and not is_site_name(name) and "jiji" not in name.lower():
                 out.append(Author(name=name, name_raw=name, url=a.get("url") if isinstance(a.get("url"), str) else None))
-        return out or [a for a in self.library_authors() if not is_site_name(a.name) and "jiji" not in a.name.lower()]
+        return self.people_only(out) or [a for a in self.library_authors() if not is_site_name(a.name) and "jiji" not in a.name.lower()]
 
     def publisher(self) -> str | None:
         return PUBLISHER

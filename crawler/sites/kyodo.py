@@ -699,7 +699,7 @@ class KyodoMixin(ArticlePage):
                     out.append(Author(name=name, name_raw=name))
         if not out:
             out = [Author(name=n, name_raw=n) for n in byline_names(self.byline())]
-        return out or [a for a in self.library_authors() if not self.is_agency_name(a.name)]
+        return self.people_only(out) or [a for a in self.library_authors() if not self.is_agency_name(a.name)]
 
     def byline(self) -> str | None:
         """A visible "By NAME, KYODO NEWS" line (features), as printed."""

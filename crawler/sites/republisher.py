@@ -642,7 +642,7 @@ class RepublisherPage(ArticlePage):
                 found.extend((n, m, None) for n in attr.split_authors(m))
         out: list[Author] = []
         if not found:
-            out = [a for a, _ in self.lightbox_authors()] or self.library_authors()
+            out = [a for a, _ in self.lightbox_authors()]
         for name, raw, url in found:
             if name.casefold() == site.casefold() or any(attr.names_match(a.name, name) for a in out):
                 continue
@@ -650,7 +650,7 @@ class RepublisherPage(ArticlePage):
             # attribution pipeline re-splits name_raw and would fold the people into one
             shared = sum(1 for _, r, _ in found if r == raw) > 1
             out.append(Author(name=name, name_raw=name if shared else raw, url=url))
-        return out
+        return self.people_only(out) or self.library_authors()
 
     def authors(self) -> list[Author]:
         return self._body_and_authors[1]

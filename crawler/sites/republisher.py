@@ -773,7 +773,8 @@ class WordPressRepublication(RepublisherPage):
     Written for fixture ``wordpress_cc_counter``."""
 
     variant = "wordpress"
-    unknown_layout = False
+    #: any WordPress site matches: its layout is not known, so the generic layer reads it
+    #: (trafilatura first; ``div.entry-content`` is only the hand-written fallback)
     content_selectors = ("div.entry-content", "div.post-content", "article")
 
     @classmethod

@@ -219,3 +219,12 @@ def test_an_unknown_layout_drops_a_masthead_author():
         unknown_layout = False
 
     assert [a.name for a in Known(html, page.url).authors()] == ["Harbour Weekly"]  # a known layout's rules decide
+
+
+def test_an_unknown_layout_drops_an_author_that_is_no_name():
+    ld = ('{"@type": "NewsArticle", "headline": "Tide gauge moved after storm", "author": '
+          '{"@id": "https://harbour.example/#/schema/person/398cd1ee"}}')
+    html = DIV_STORY.replace("<head>", f"<head><script type='application/ld+json'>{ld}</script>")
+    for cls in (ArticlePage, KyodoGeneric):
+        names = [a.name for a in cls(html, "https://harbour.example/2024/03/tide-gauge").authors()]
+        assert not any("schema/person" in n for n in names) and names == ["Mara Lindqvist"], cls

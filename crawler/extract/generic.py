@@ -328,6 +328,18 @@ def names_the_site(name: str, url: str | None, site: str | None = None) -> bool:
     return len(core) >= 4 and len(letters) >= 4 and (letters in core or core in letters)
 
 
+def is_author_name(name: str, url: str | None = None, site: str | None = None) -> bool:
+    """Whether NAME can be a person's byline on a page of URL: a name by the project's rules
+    (``crawler.attribution.is_person``) or one given name / handle ("Robert"), not an agency,
+    not the site's own name or an organisation's (:func:`names_the_site`). A URL (a JSON-LD
+    ``@id`` read as a name) is none of these."""
+    from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
+
+    name = clean(name) or ""
+    one = bool(_ONE_NAME.fullmatch(name)) and not attr.lookup_agency(name)
+    return (one or attr.is_person(name)) and not names_the_site(name, url, site)
+
+
 def library_people(raw: str | None, url: str | None = None, site: str | None = None) -> list[str]:
     """The people in a library's author string (trafilatura: names joined by ``;``), by the
     project's name rules (``crawler.attribution``); a single given name or handle counts too
@@ -340,9 +352,8 @@ def library_people(raw: str | None, url: str | None = None, site: str | None = N
         part = clean(part)
         if not part:
             continue
-        one = bool(_ONE_NAME.fullmatch(part)) and not attr.lookup_agency(part)
-        for name in [part] if one else attr.split_authors(part):
-            if name not in out and not names_the_site(name, url, site) and (one or attr.is_person(name)):
+        for name in [part] if _ONE_NAME.fullmatch(part) else attr.split_authors(part):
+            if name not in out and is_author_name(name, url, site):
                 out.append(name)
     return out
 

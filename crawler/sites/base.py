@@ -243,12 +243,12 @@ class ArticlePage:
         return out
 
     def people_only(self, authors: list[Author]) -> list[Author]:
-        """AUTHORS without the site's own name or an organisation's, on an unknown layout (a
-        masthead in ``meta[name=author]`` or JSON-LD is not a person)."""
+        """AUTHORS that are people's names, on an unknown layout: a masthead in
+        ``meta[name=author]`` or JSON-LD, an organisation, a URL are not."""
         if not self.unknown_layout:
             return authors
         site = self.publisher_name or self.meta("og:site_name")
-        return [a for a in authors if not (a.name and generic.names_the_site(a.name, self.url, site))]
+        return [a for a in authors if a.name and generic.is_author_name(a.name, self.url, site)]
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written

@@ -305,8 +305,6 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
 _ORG_WORD = re.compile(
     r"(?i)(?:^|[\s-])(?:stiftung|e\.\s?v\.?|e v|zeitung|verlag|gmbh|agencies|agency|redaktion|team|online|news|"
     r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?)(?=$|[\s.,-])")
-#: One given name or handle as a blog prints it ("Robert", "Sarah-Indra"): a person for a library byline.
-_ONE_NAME = re.compile(r"[^\W\d_][^\W\d_A-Z]+(?:-[^\W\d_][^\W\d_A-Z]+)?")
 
 
 def names_the_site(name: str, url: str | None, site: str | None = None) -> bool:
@@ -330,21 +328,18 @@ def names_the_site(name: str, url: str | None, site: str | None = None) -> bool:
 
 def is_author_name(name: str, url: str | None = None, site: str | None = None) -> bool:
     """Whether NAME can be a person's byline on a page of URL: a name by the project's rules
-    (``crawler.attribution.is_person``) or one given name / handle ("Robert"), not an agency,
-    not the site's own name or an organisation's (:func:`names_the_site`). A URL (a JSON-LD
-    ``@id`` read as a name) is none of these."""
+    (``crawler.attribution.is_person``: no agency, no single given name or handle, no URL such
+    as a JSON-LD ``@id`` read as a name), and not the site's own name or an organisation's
+    (:func:`names_the_site`)."""
     from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
 
     name = clean(name) or ""
-    one = bool(_ONE_NAME.fullmatch(name)) and not attr.lookup_agency(name)
-    return (one or attr.is_person(name)) and not names_the_site(name, url, site)
+    return attr.is_person(name) and not names_the_site(name, url, site)
 
 
 def library_people(raw: str | None, url: str | None = None, site: str | None = None) -> list[str]:
     """The people in a library's author string (trafilatura: names joined by ``;``), by the
-    project's name rules (``crawler.attribution``); a single given name or handle counts too
-    ("Robert"), as blogs sign with one; agencies, the site's own name and organisations do not
-    (:func:`names_the_site`)."""
+    project's name rules (:func:`is_author_name`)."""
     from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
 
     out: list[str] = []
@@ -352,7 +347,7 @@ def library_people(raw: str | None, url: str | None = None, site: str | None = N
         part = clean(part)
         if not part:
             continue
-        for name in [part] if _ONE_NAME.fullmatch(part) else attr.split_authors(part):
+        for name in attr.split_authors(part):
             if name not in out and is_author_name(name, url, site):
                 out.append(name)
     return out

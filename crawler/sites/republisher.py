@@ -1,6 +1,6 @@
 """Republisher pages: any page that carries a story of The Conversation, Kyodo, Jiji or The Japan Times.
 
-Pure module (parsel/lxml only; trafilatura imported lazily). Three parts:
+Pure module (parsel/lxml only). Three parts:
 
 * **Origin detection** (:func:`detect_origin` and the small functions it calls): The
   Conversation's counter pixel (``img``/``iframe``), "republished from" / "First published in" /
@@ -14,12 +14,13 @@ Pure module (parsel/lxml only; trafilatura imported lazily). Three parts:
   "External Link" + URL, "© …" lines (→ copyright), "Image: X" credit lines (→ images),
   licence/attribution sentences; author bio sentences are removed by :func:`attach_bios`.
 * **Page variants** (fundus style): :class:`Daily8Page`, :class:`DailyMaverick2026`,
-  :class:`WordPressRepublication` and the fallback :class:`RepublisherPage` (JSON-LD/meta,
-  common content selectors, trafilatura, then the longest ``<p>`` run).
+  :class:`WordPressRepublication` and the fallback :class:`RepublisherPage`. Body, date and
+  authors come from the generic layer every spider shares (``ArticlePage`` in
+  crawler/sites/base.py, readers in crawler/extract/generic.py; docs/generic.md); this file
+  holds only what is the republisher's own.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,7 +29,6 @@ from urllib.parse import parse_qs, urlparse
 
 from parsel import Selector
 
-from crawler.extract import generic
 from crawler.extract.generic import block_texts, inside_chrome as _inside_chrome, node_text  # noqa: F401
 from crawler.extract.dom import element_text
 from crawler.extract.structured import ld_list, ld_text
@@ -36,8 +36,6 @@ from crawler import attribution as attr
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
-
-logger = logging.getLogger(__name__)
 
 CONVERSATION = "The Conversation"
 KYODO = "Kyodo News"
@@ -518,7 +516,7 @@ def attach_bios(paragraphs: list[str], authors: list[Author], create: bool = Fal
 
 
 # =====================================================================================
-# Publisher names and generic text extraction
+# Publisher names and datelines
 # =====================================================================================
 KNOWN_SITES = {
     "daily8.com": "Daily8",

@@ -227,3 +227,15 @@ def test_an_unknown_layout_drops_an_author_that_is_no_name():
     for cls in (ArticlePage, KyodoGeneric):
         names = [a.name for a in cls(html, "https://harbour.example/2024/03/tide-gauge").authors()]
         assert not any("schema/person" in n for n in names) and names == ["Mara Lindqvist"], cls
+
+
+def test_a_common_body_class_at_a_new_kyodo_url_is_an_unseen_layout():
+    from crawler.sites import kyodo
+
+    html = DIV_STORY.replace("<div class='txt'>", "<div class='article-body'><p>Ad</p></div><div class='txt'>")
+    sel = Selector(text=html)
+    assert base_mod.choose_page(kyodo.PAGE_CLASSES, sel, "https://english.kyodonews.net/articles/-/9000034") is KyodoGeneric
+    old = "https://english.kyodonews.net/news/2024/11/3f9a1c7b2e40-rural-bus-routes.html"
+    assert base_mod.choose_page(kyodo.PAGE_CLASSES, sel, old) is kyodo.KyodoPlus2017
+    art = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/9000034").article()
+    assert art.body.startswith("The tide gauge at the north mole")

@@ -239,3 +239,11 @@ def test_a_common_body_class_at_a_new_kyodo_url_is_an_unseen_layout():
     assert base_mod.choose_page(kyodo.PAGE_CLASSES, sel, old) is kyodo.KyodoPlus2017
     art = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/9000034").article()
     assert art.body.startswith("The tide gauge at the north mole")
+
+
+def test_a_common_date_class_does_not_make_a_page_the_jen_template():
+    from crawler.sites import jiji
+
+    html = DIV_STORY.replace("<time>March 4, 2024</time>", "<p class='article-date'>March 4, 2024</p>")
+    url = "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001"
+    assert base_mod.choose_page(jiji.PAGE_CLASSES, Selector(text=html), url) is JijiGeneric

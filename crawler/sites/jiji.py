@@ -625,7 +625,8 @@ class JenJiji(JijiGeneric):
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
-        return bool(sel.css("p.full-article-txt, h1#article-title, h1.text4L, p.article-date"))
+        # a ``p.article-date`` alone is a common class, not this template
+        return bool(sel.css("p.full-article-txt, h1#article-title, h1.text4L"))
 
     def site_headline(self) -> str | None:
         return self.css_text("h1#article-title") or self.css_text("h1.text4L") or super().site_headline() or None

@@ -247,3 +247,14 @@ def test_a_common_date_class_does_not_make_a_page_the_jen_template():
     html = DIV_STORY.replace("<time>March 4, 2024</time>", "<p class='article-date'>March 4, 2024</p>")
     url = "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001"
     assert base_mod.choose_page(jiji.PAGE_CLASSES, Selector(text=html), url) is JijiGeneric
+
+
+def test_a_masthead_is_no_author_when_the_page_is_served_elsewhere():
+    # an unseen page at a site spider's URL: its own name is in og:site_name and its canonical URL
+    html = DIV_STORY.replace("<head>", "<head><meta property='og:site_name' content='Harbour Weekly'>"
+                             "<link rel='canonical' href='https://www.tidewatch.example/2024/03/tide-gauge'>"
+                             "<meta name='author' content='Tidewatch Example'>")
+    page = KyodoGeneric(html.replace("By Mara Lindqvist", "By Harbour Weekly"), "https://english.kyodonews.net/articles/-/9000001")
+    assert [a.name for a in page.authors()] == []
+    assert generic.names_the_site("Wien Orf At", ["https://wien.orf.at/stories/1"]) is True
+    assert generic.names_the_site("Mara Lindqvist", ["https://wien.orf.at/stories/1"], ["Harbour Weekly"]) is False

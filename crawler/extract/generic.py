@@ -307,26 +307,34 @@ _ORG_WORD = re.compile(
     r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?)(?=$|[\s.,-])")
 
 
-def names_the_site(name: str, url: str | None, site: str | None = None) -> bool:
-    """Whether NAME is the site's own name (its ``og:site_name``, or the main label of the host,
-    ``helmholtz-klima.de`` for "Helmholtz Klima") or an organisation's (a word like Zeitung,
-    Stiftung, Team): a page's own masthead given as its author is not a person."""
+def _many(value) -> list[str]:
+    return [v for v in ([value] if isinstance(value, str) or value is None else value) if v]
+
+
+def names_the_site(name: str, urls, sites=None) -> bool:
+    """Whether NAME is the site's own name (one of SITES: ``og:site_name``, the publisher; or the
+    main label of the host of one of URLS, the page's and its canonical URL: ``helmholtz-klima.de``
+    for "Helmholtz Klima", ``wien.orf.at`` for "Wien Orf At") or an organisation's (a word like
+    Zeitung, Stiftung, Team): a page's own masthead given as its author is not a person."""
+    from urllib.parse import urlsplit  # noqa: PLC0415
+
     letters = re.sub(r"[^a-z]", "", name.casefold())
     if not letters or _ORG_WORD.search(name):
         return bool(letters)
-    if site and letters == re.sub(r"[^a-z]", "", site.casefold()):
+    if any(letters == re.sub(r"[^a-z]", "", site.casefold()) for site in _many(sites)):
         return True
-    from urllib.parse import urlsplit  # noqa: PLC0415
+    for url in _many(urls):
+        try:
+            labels = [x for x in (urlsplit(url).hostname or "").split(".") if x and x != "www"]
+        except ValueError:
+            continue
+        core = re.sub(r"[^a-z]", "", max(labels[:-1] or labels, key=len, default="").casefold())
+        if len(core) >= 4 and len(letters) >= 4 and (letters in core or core in letters):
+            return True
+    return False
 
-    try:
-        labels = [x for x in (urlsplit(url or "").hostname or "").split(".") if x and x != "www"]
-    except ValueError:
-        return False
-    core = re.sub(r"[^a-z]", "", max(labels[:-1] or labels, key=len, default="").casefold())
-    return len(core) >= 4 and len(letters) >= 4 and (letters in core or core in letters)
 
-
-def is_author_name(name: str, url: str | None = None, site: str | None = None) -> bool:
+def is_author_name(name: str, url=None, site=None) -> bool:
     """Whether NAME can be a person's byline on a page of URL: a name by the project's rules
     (``crawler.attribution.is_person``: no agency, no single given name or handle, no URL such
     as a JSON-LD ``@id`` read as a name), and not the site's own name or an organisation's
@@ -337,7 +345,7 @@ def is_author_name(name: str, url: str | None = None, site: str | None = None) -
     return attr.is_person(name) and not names_the_site(name, url, site)
 
 
-def library_people(raw: str | None, url: str | None = None, site: str | None = None) -> list[str]:
+def library_people(raw: str | None, url=None, site=None) -> list[str]:
     """The people in a library's author string (trafilatura: names joined by ``;``), by the
     project's name rules (:func:`is_author_name`)."""
     from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout

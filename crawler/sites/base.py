@@ -236,8 +236,7 @@ class ArticlePage:
         """People trafilatura names as the authors (an unknown layout's last resort): agencies,
         the site and organisations are not people and are left out."""
         raw = self.library["author"] if self.unknown_layout else None
-        site = self.publisher_name or self.meta("og:site_name")
-        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, self.url, site)] if raw else []
+        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, *self._own_names())] if raw else []
         if out:
             self.fell_back("authors", "trafilatura")
         return out
@@ -247,8 +246,13 @@ class ArticlePage:
         ``meta[name=author]`` or JSON-LD, an organisation, a URL are not."""
         if not self.unknown_layout:
             return authors
-        site = self.publisher_name or self.meta("og:site_name")
-        return [a for a in authors if a.name and generic.is_author_name(a.name, self.url, site)]
+        urls, sites = self._own_names()
+        return [a for a in authors if a.name and generic.is_author_name(a.name, urls, sites)]
+
+    def _own_names(self) -> tuple[list[str | None], list[str | None]]:
+        """(the page's URLs, the site's names): what a masthead given as an author would be."""
+        return ([self.url, canonical(self.sel), self.meta("og:url")],
+                [self.publisher_name, self.meta("og:site_name"), self.library["sitename"] if "library" in self.__dict__ else None])
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written

@@ -1,6 +1,8 @@
 """The generic layers (crawler/extract/generic.py, crawler/sites/base.py) on small made-up pages."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from parsel import Selector
 
@@ -258,3 +260,14 @@ def test_a_masthead_is_no_author_when_the_page_is_served_elsewhere():
     assert [a.name for a in page.authors()] == []
     assert generic.names_the_site("Wien Orf At", ["https://wien.orf.at/stories/1"]) is True
     assert generic.names_the_site("Mara Lindqvist", ["https://wien.orf.at/stories/1"], ["Harbour Weekly"]) is False
+
+
+def test_json_ld_body_goes_first_only_on_a_page_without_paragraphs():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Bridge",
+                     "articleBody": "Members asked for a second study.\nThe organiza&ccedil;&atilde;o said so."})
+    with_p = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><h1>Bridge</h1><div>{ARTICLE}</div></body></html>"
+    page = ArticlePage(with_p, "https://news.example/a/2")
+    assert page.body().startswith("The committee met") and page.body_layer == "trafilatura"
+    without_p = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><div id='app'></div></body></html>"
+    page = ArticlePage(without_p, "https://news.example/a/2")
+    assert page.body() == "Members asked for a second study.\n\nThe organização said so." and page.body_layer == "jsonld"

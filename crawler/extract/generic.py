@@ -294,7 +294,9 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
         return []
     if "<" in body:  # an articleBody that holds HTML: its text only
         body = re.sub(r"(?i)</?(?:p|div|br|h[1-6]|li|blockquote)\b[^>]*>", "\n", body)
-        body = html_lib.unescape(re.sub(r"<[^>]+>", "", body))
+        body = re.sub(r"<[^>]+>", "", body)
+    if "&" in body:  # entities left in the JSON string ("organiza&ccedil;&atilde;o")
+        body = html_lib.unescape(body)
     if "\n" not in body.strip():
         return []
     return [p for p in (clean(x) for x in re.split(r"\n+", body)) if p]

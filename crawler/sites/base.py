@@ -209,15 +209,16 @@ class ArticlePage:
 
     @cached_property
     def generic_paragraphs(self) -> list[str]:
-        """The generic body: on an unknown layout the JSON-LD ``articleBody`` (with paragraph
-        breaks), then trafilatura, then the other hand-written readers; on a known layout the
-        hand-written readers, trafilatura only when they find nothing."""
-        if self.unknown_layout:
+        """The generic body: on an unknown layout trafilatura, then the hand-written readers
+        (JSON-LD ``articleBody`` with paragraph breaks first; before trafilatura when the page
+        prints no ``<p>`` text at all, so the text extractor could only guess); on a known layout
+        the hand-written readers, trafilatura only when they find nothing."""
+        if self.unknown_layout and not self.sel.xpath("//body//p[normalize-space()]"):
             paras = generic.ld_body_paragraphs(self.ld)
             if paras:
                 self.body_layer = "jsonld"
                 return paras
-        else:
+        elif not self.unknown_layout:
             paras, self.body_layer = self.hand_paragraphs()
             if paras:
                 return paras

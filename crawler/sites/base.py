@@ -26,7 +26,6 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler import attribution as attr
 from crawler.extract import generic, walls
 from crawler.extract.dom import element_text
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, metas
@@ -257,8 +256,8 @@ class ArticlePage:
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
-        layers' raw string) is an ISO value of that day (it keeps the time); on a known layout
-        FOUND, htmldate only when it is empty."""
+        layers' raw string) reads as the same day (it keeps the time); FOUND when htmldate finds
+        none; on a known layout FOUND, htmldate only when it is empty."""
         if found and not self.unknown_layout:
             return found
         day = self.library_day

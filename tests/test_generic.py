@@ -271,3 +271,14 @@ def test_json_ld_body_goes_first_only_on_a_page_without_paragraphs():
     without_p = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><div id='app'></div></body></html>"
     page = ArticlePage(without_p, "https://news.example/a/2")
     assert page.body() == "Members asked for a second study.\n\nThe organização said so." and page.body_layer == "jsonld"
+
+
+def test_a_list_of_author_links_on_an_unseen_layout_is_no_byline():
+    from crawler.sites.japantimes import JapanTimesPage
+
+    teasers = "".join(f"<li><a href='/author/{n.lower().replace(' ', '-')}/'>{n}</a></li>"
+                      for n in ("Anna Conkling", "Ross Barkan", "Rhoda Feng", "Andrew Scott"))
+    html = DIV_STORY.replace("</div></div>", f"</div></div><ul class='more'>{teasers}</ul>")
+    html = html.replace("<div class='byline'>By Mara Lindqvist</div>", "")
+    page = JapanTimesPage(html, "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/")
+    assert not {"Anna Conkling", "Ross Barkan"} & {a.name for a in page.authors()}

@@ -394,6 +394,8 @@ class JapanTimesPage(ArticlePage):
                     names.append(n)
         if not names:
             names = list(self.author_links())
+            if self.unknown_layout and len(names) > 3:
+                names = []  # on an unseen layout: a list of other articles' authors, not a byline
         if not names:
             byline = self.byline_raw()
             names = parse_credit(byline).people if byline else []

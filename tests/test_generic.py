@@ -1,6 +1,8 @@
 """The generic layers (crawler/extract/generic.py, crawler/sites/base.py) on small made-up pages."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from parsel import Selector
 
@@ -65,3 +67,218 @@ def test_a_sidebar_or_comments_block_is_still_chrome():
     sel = Selector(text=html)
     assert generic.body_paragraphs(sel)[0].startswith("The committee met")
     assert generic.body_paragraphs_reference(sel) == generic.body_paragraphs(sel)
+
+
+# ------------------------------------------------------------------ the one generic layer and its libraries
+from crawler.dates import parse_date  # noqa: E402
+from crawler.sites import base as base_mod  # noqa: E402
+from crawler.sites.base import ArticlePage  # noqa: E402
+from crawler.sites.jiji import JenJiji, JijiGeneric  # noqa: E402
+from crawler.sites.kyodo import KyodoGeneric  # noqa: E402
+from crawler.sites.republisher import RepublisherPage  # noqa: E402
+
+#: A page whose story sits in divs without <p>: the longest-<p>-run reader finds only the footer.
+DIV_STORY = ("<html><head><title>Tide gauge moved after storm | Harbour Weekly</title></head><body>"
+             "<header><a href='/'>Harbour Weekly</a></header><h1>Tide gauge moved after storm</h1>"
+             "<div class='byline'>By Mara Lindqvist</div><time>March 4, 2024</time><div class='txt'>"
+             "<div>The tide gauge at the north mole has been moved twenty metres inland after last week's storm "
+             "undercut its concrete base, the port authority said on Monday.</div>"
+             "<div>Readings from the gauge feed the flood warnings for the lower town, and engineers said the "
+             "new site gives the same readings within a centimetre.</div>"
+             "<div>The old base will be removed before the summer season, when the mole is opened to anglers "
+             "and walkers again.</div></div>"
+             "<footer><p>Copyright Harbour Weekly. All rights reserved.</p></footer></body></html>")
+
+
+def _counting(monkeypatch):
+    calls = []
+    real = base_mod.generic.library_document
+
+    def counted(html, url=None):
+        calls.append(url)
+        return real(html, url)
+
+    monkeypatch.setattr(base_mod.generic, "library_document", counted)
+    return calls
+
+
+@pytest.mark.parametrize("cls, url", [
+    (ArticlePage, "https://harbour.example/2024/03/tide-gauge"),
+    (RepublisherPage, "https://harbour.example/2024/03/tide-gauge"),
+    (KyodoGeneric, "https://english.kyodonews.net/articles/-/9000001"),
+    (JijiGeneric, "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001"),
+])
+def test_unknown_layouts_read_the_body_date_and_author_through_the_libraries(cls, url):
+    assert "north mole" not in (generic.body(Selector(text=DIV_STORY)) or "")  # the hand-written run misses it
+    page = cls(DIV_STORY, url)
+    art = page.article()
+    assert art.body.startswith("The tide gauge at the north mole") and art.body.endswith("walkers again.")
+    assert "Copyright" not in art.body and "Tide gauge moved" not in art.body
+    # htmldate's day, or a date the layer printed that is the same day (it is kept with its precision)
+    assert parse_date(art.date_published_raw, site=cls.source) == "2024-03-04"
+    assert ("date/htmldate" in page.fallbacks) == (art.date_published_raw == "2024-03-04")
+    assert "body/trafilatura" in page.fallbacks and art.hints["fallbacks"] == page.fallbacks
+    assert [a.name for a in art.authors] == ["Mara Lindqvist"]
+    # the republisher and Kyodo read a div.byline themselves; the others ask trafilatura
+    assert ("authors/trafilatura" in page.fallbacks) == (cls in (ArticlePage, JijiGeneric))
+
+
+def test_a_known_layout_pays_for_no_library_when_its_readers_find_the_fields(monkeypatch):
+    calls = _counting(monkeypatch)
+    monkeypatch.setattr(base_mod.generic, "library_date", lambda html, url=None: calls.append("date") or None)
+    html = ("<html><head><meta property='article:published_time' content='2026-05-02T09:00:00+09:00'></head><body>"
+            f"<h1>Bridge</h1><article><div class='article-body'>{ARTICLE}</div></article></body></html>")
+
+    class Known(ArticlePage):
+        unknown_layout = False
+
+    page = Known(html, "https://news.example/a/1")
+    art = page.article()
+    assert art.body.startswith("The committee met") and art.date_published_raw == "2026-05-02T09:00:00+09:00"
+    assert art.authors == [] and calls == [] and page.fallbacks == [] and "fallbacks" not in art.hints
+    # the same page as an unknown layout asks the libraries (and counts what it used)
+    unknown = ArticlePage(html, "https://news.example/a/1")
+    unknown.article()
+    assert calls  # trafilatura read it
+
+
+def test_a_known_layout_falls_back_to_the_library_only_for_an_empty_field():
+    page = JenJiji(DIV_STORY, "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001")
+    art = page.article()
+    assert art.body.startswith("The tide gauge at the north mole")
+    assert page.fallbacks[0] == "body/trafilatura" and "authors/trafilatura" not in page.fallbacks
+
+
+def test_library_authors_are_people_only():
+    html = DIV_STORY.replace("By Mara Lindqvist", "By Reuters Staff")
+    art = ArticlePage(html, "https://harbour.example/2024/03/tide-gauge").article()
+    assert art.authors == []
+
+
+def test_an_unknown_layout_keeps_its_own_instant_when_htmldate_agrees_on_the_day():
+    html = DIV_STORY.replace("<head>", "<head><meta property='article:published_time' content='2024-03-04T08:15:00+01:00'>")
+    page = ArticlePage(html, "https://harbour.example/2024/03/tide-gauge")
+    assert page.date_published_raw() == "2024-03-04T08:15:00+01:00" and "date/htmldate" not in page.fallbacks
+
+
+@pytest.mark.parametrize("paras, out", [
+    (["Economy", "Tide gauge moved after storm", "Text."], ["Text."]),
+    (["Sept 18, 2025, 20:00", "KANAZAWA, Japan - Text."], ["KANAZAWA, Japan - Text."]),
+    (["12.03.2024 | 14:05", "Text."], ["Text."]),
+    (["A long first paragraph that happens to be well over eighty characters in length, so it is text.",
+      "Tide gauge moved after storm", "Text."],
+     ["A long first paragraph that happens to be well over eighty characters in length, so it is text.",
+      "Tide gauge moved after storm", "Text."]),
+    (["In 2024 the gauge was moved twice.", "Text."], ["In 2024 the gauge was moved twice.", "Text."]),
+])
+def test_without_title_drops_what_an_extractor_keeps_above_the_text(paras, out):
+    assert generic.without_title(paras, ["Tide gauge moved after storm"]) == out
+
+
+def test_the_spider_counts_each_fallback_in_the_stats():
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.republisher import RepublisherSpider
+
+    crawler = get_crawler(RepublisherSpider, settings_dict={})
+    spider = RepublisherSpider.from_crawler(crawler)
+    url = "https://harbour.example/2024/03/tide-gauge"
+    resp = HtmlResponse(url, body=DIV_STORY.encode(), encoding="utf-8", request=Request(url))
+    items = list(spider.parse_article(resp))
+    assert items and items[0].body.startswith("The tide gauge")
+    stats = crawler.stats.get_stats()
+    assert stats.get("fallback/body/trafilatura") == 1 and stats.get("fallback/date/htmldate") == 1
+
+
+def test_htmldate_reads_the_page_before_the_url():
+    html = DIV_STORY
+    assert generic.library_date(html, "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/") == "2024-03-04"
+    undated = DIV_STORY.replace("<time>March 4, 2024</time>", "")
+    assert generic.library_date(undated, "https://news.example/2026/01/01/x/") == "2026-01-01"
+
+
+@pytest.mark.parametrize("raw, people", [
+    ("Mara Lindqvist; Jon Berg", ["Mara Lindqvist", "Jon Berg"]),
+    ("Robert", []), ("Sarah-Indra", []),           # one given name: no person by the project's rules
+    ("Reuters", []), ("CNN", []), ("Agencies", []),
+    ("Harbour Weekly", []),                       # the site's own name
+    ("Harbourweekly Staff", []),
+    ("Badische Zeitung; PETA-Team; Hanns-Seidel-Stiftung e.V.", []),
+    ("Presse Augsburg", []), ("ET Online", []),
+])
+def test_library_people_are_people_only(raw, people):
+    assert generic.library_people(raw, "https://www.harbourweekly.example/2024/x", "Harbour Weekly") == people
+
+
+def test_an_unknown_layout_drops_a_masthead_author():
+    html = DIV_STORY.replace("<head>", "<head><meta name='author' content='Harbour Weekly'>")
+    page = ArticlePage(html, "https://www.harbour-weekly.example/2024/03/tide-gauge")
+    assert [a.name for a in page.authors()] == []  # (trafilatura reads the same meta: no person either)
+
+    class Known(ArticlePage):
+        unknown_layout = False
+
+    assert [a.name for a in Known(html, page.url).authors()] == ["Harbour Weekly"]  # a known layout's rules decide
+
+
+def test_an_unknown_layout_drops_an_author_that_is_no_name():
+    ld = ('{"@type": "NewsArticle", "headline": "Tide gauge moved after storm", "author": '
+          '{"@id": "https://harbour.example/#/schema/person/398cd1ee"}}')
+    html = DIV_STORY.replace("<head>", f"<head><script type='application/ld+json'>{ld}</script>")
+    for cls in (ArticlePage, KyodoGeneric):
+        names = [a.name for a in cls(html, "https://harbour.example/2024/03/tide-gauge").authors()]
+        assert not any("schema/person" in n for n in names) and names == ["Mara Lindqvist"], cls
+
+
+def test_a_common_body_class_at_a_new_kyodo_url_is_an_unseen_layout():
+    from crawler.sites import kyodo
+
+    html = DIV_STORY.replace("<div class='txt'>", "<div class='article-body'><p>Ad</p></div><div class='txt'>")
+    sel = Selector(text=html)
+    assert base_mod.choose_page(kyodo.PAGE_CLASSES, sel, "https://english.kyodonews.net/articles/-/9000034") is KyodoGeneric
+    old = "https://english.kyodonews.net/news/2024/11/3f9a1c7b2e40-rural-bus-routes.html"
+    assert base_mod.choose_page(kyodo.PAGE_CLASSES, sel, old) is kyodo.KyodoPlus2017
+    art = KyodoGeneric(html, "https://english.kyodonews.net/articles/-/9000034").article()
+    assert art.body.startswith("The tide gauge at the north mole")
+
+
+def test_a_common_date_class_does_not_make_a_page_the_jen_template():
+    from crawler.sites import jiji
+
+    html = DIV_STORY.replace("<time>March 4, 2024</time>", "<p class='article-date'>March 4, 2024</p>")
+    url = "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001"
+    assert base_mod.choose_page(jiji.PAGE_CLASSES, Selector(text=html), url) is JijiGeneric
+
+
+def test_a_masthead_is_no_author_when_the_page_is_served_elsewhere():
+    # an unseen page at a site spider's URL: its own name is in og:site_name and its canonical URL
+    html = DIV_STORY.replace("<head>", "<head><meta property='og:site_name' content='Harbour Weekly'>"
+                             "<link rel='canonical' href='https://www.tidewatch.example/2024/03/tide-gauge'>"
+                             "<meta name='author' content='Tidewatch Example'>")
+    page = KyodoGeneric(html.replace("By Mara Lindqvist", "By Harbour Weekly"), "https://english.kyodonews.net/articles/-/9000001")
+    assert [a.name for a in page.authors()] == []
+    assert generic.names_the_site("Wien Orf At", ["https://wien.orf.at/stories/1"]) is True
+    assert generic.names_the_site("Mara Lindqvist", ["https://wien.orf.at/stories/1"], ["Harbour Weekly"]) is False
+
+
+def test_json_ld_body_goes_first_only_on_a_page_without_paragraphs():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Bridge",
+                     "articleBody": "Members asked for a second study.\nThe organiza&ccedil;&atilde;o said so."})
+    with_p = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><h1>Bridge</h1><div>{ARTICLE}</div></body></html>"
+    page = ArticlePage(with_p, "https://news.example/a/2")
+    assert page.body().startswith("The committee met") and page.body_layer == "trafilatura"
+    without_p = f"<html><head><script type='application/ld+json'>{ld}</script></head><body><div id='app'></div></body></html>"
+    page = ArticlePage(without_p, "https://news.example/a/2")
+    assert page.body() == "Members asked for a second study.\n\nThe organização said so." and page.body_layer == "jsonld"
+
+
+def test_a_list_of_author_links_on_an_unseen_layout_is_no_byline():
+    from crawler.sites.japantimes import JapanTimesPage
+
+    teasers = "".join(f"<li><a href='/author/{n.lower().replace(' ', '-')}/'>{n}</a></li>"
+                      for n in ("Anna Conkling", "Ross Barkan", "Rhoda Feng", "Andrew Scott"))
+    html = DIV_STORY.replace("</div></div>", f"</div></div><ul class='more'>{teasers}</ul>")
+    html = html.replace("<div class='byline'>By Mara Lindqvist</div>", "")
+    page = JapanTimesPage(html, "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/")
+    assert not {"Anna Conkling", "Ross Barkan"} & {a.name for a in page.authors()}

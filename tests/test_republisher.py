@@ -329,8 +329,8 @@ def test_trafilatura_finds_the_body_the_p_heuristic_misses():
 
 
 def test_without_trafilatura_the_generic_layer_is_used(monkeypatch):
-    monkeypatch.setattr(rp, "trafilatura_document", lambda html: {"paragraphs": [], "date": None, "author": None,
-                                                                   "title": None, "sitename": None})
+    monkeypatch.setattr(generic, "library_document", lambda html, url=None: {
+        "paragraphs": [], "date": None, "author": None, "title": None, "sitename": None})
     art = page_of("unknown_layout_trafilatura").article()
     assert art.hints["body_layer"] == "generic"
 
@@ -502,3 +502,38 @@ def test_an_agency_story_on_the_agency_site_is_no_republication():
     item = page.article()
     AttributionPipeline().process_item(item)
     assert (item.publisher, item.is_republication) == ("Reuters", False)
+
+
+# ------------------------------------------------------------------------------ "Read next" at the top
+READ_NEXT_STORY = [
+    "The harbour board voted on Monday to close the old ferry pier for repairs after divers found cracks.",
+    "Repairs are expected to take six weeks, and the morning ferry will dock at the fish market meanwhile.",
+    "The board said the cost would be met from its maintenance fund without a rise in fares.",
+]
+
+
+@pytest.mark.parametrize("top", [
+    ["Read next"],
+    ["Read next", "Storm warning lifted for the coast"],
+    ["READ NEXT:", "Storm warning lifted for the coast"],
+    ["Related stories", "Storm warning lifted for the coast", "Council backs new bus lanes"],
+])
+def test_a_read_next_line_at_the_top_does_not_drop_the_body(top):
+    cleaned = clean_paragraphs([*top, *READ_NEXT_STORY])
+    assert cleaned.paragraphs == READ_NEXT_STORY
+    assert "Storm warning" not in "\n".join(cleaned.paragraphs)
+
+
+def test_a_read_next_line_after_the_story_still_ends_it():
+    cleaned = clean_paragraphs([*READ_NEXT_STORY, "Read next", "Storm warning lifted for the coast",
+                                "Council backs new bus lanes"])
+    assert cleaned.paragraphs == READ_NEXT_STORY
+
+
+def test_a_read_next_teaser_at_the_top_of_a_page_leaves_the_article_whole():
+    story = "".join(f"<p>{p}</p>" for p in READ_NEXT_STORY)
+    html = ("<html><head><title>Ferry pier closed</title></head><body><h1>Ferry pier closed</h1>"
+            "<div class='article-body'><p><strong>Read next</strong></p>"
+            "<p><a href='/storm'>Storm warning lifted for the coast</a></p>" + story + "</div></body></html>")
+    art = rp.RepublisherPage(html, "https://www.example-harbour-news.org/2026/05/ferry-pier-closed").article()
+    assert art.body == "\n\n".join(READ_NEXT_STORY)

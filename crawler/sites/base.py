@@ -1,5 +1,14 @@
 """The base article page: field methods in three layers (structured data, site, generic).
 
+The generic layer is one for every spider (docs/generic.md): the site spiders' unknown-layout
+variants and the republisher read body, authors and date through :meth:`ArticlePage.generic_paragraphs`,
+:meth:`ArticlePage.library_authors` and :meth:`ArticlePage.generic_date`. On a variant written for
+no layout in particular (``unknown_layout``) trafilatura gives the body and htmldate the date first,
+as they read unseen pages better than the hand-written readers (the table in docs/generic.md); a
+variant written for a known layout calls a library only for a field its own reader left empty.
+Each library value used is listed in ``page.fallbacks`` (``body/trafilatura``...), which the
+spider counts as ``fallback/<field>/<library>``.
+
 Subclasses override single field methods and call ``super()`` for the fallback, e.g.::
 
     def headline(self):
@@ -21,7 +30,7 @@ from crawler.extract import generic, walls
 from crawler.extract.dom import element_text
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
 from crawler.items import Article, Author, Image
-from crawler.text import clean, first
+from crawler.text import clean, first, join_paragraphs
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +103,14 @@ class ArticlePage:
     default_language: str | None = None
     #: name of the layout variant (appears in logs and stats)
     variant: str = "generic"
+    #: True for a variant written for no layout in particular (the fallback of its spider): the
+    #: libraries read its body and date first; False for variants of a known layout
+    unknown_layout: bool = True
+    #: content containers the hand-written generic body tries, in order
+    content_selectors: tuple[str, ...] = (
+        "[itemprop=articleBody]", "div.article-body", "div.article__body", "div.entry-content",
+        "div.post-content", "div.story-body", "div.editArea", "article .content",
+    )
 
     def __init__(self, html: str | bytes | Selector, url: str, fetched_at: str | None = None):
         if isinstance(html, Selector):
@@ -105,6 +122,10 @@ class ArticlePage:
         self.url = url
         self.fetched_at = fetched_at
         self.errors: list[tuple[str, str]] = []
+        #: library values used, as ``<field>/<library>`` (counted in the crawl stats)
+        self.fallbacks: list[str] = []
+        #: the generic body's layer: jsonld, selector, generic (hand-written) or trafilatura
+        self.body_layer: str | None = None
 
     # ---------------------------------------------------------------- variant choice
     @classmethod
@@ -140,6 +161,124 @@ class ArticlePage:
 
         return urljoin(self.url, href.strip())
 
+    # ---------------------------------------------------------------- the generic layer
+    def fell_back(self, name: str, library: str) -> None:
+        """Note that LIBRARY gave field NAME (``fallback/<name>/<library>`` in the crawl stats)."""
+        key = f"{name}/{library}"
+        if key not in self.fallbacks:
+            self.fallbacks.append(key)
+
+    def page_html(self) -> str:
+        """The page's HTML as fetched when known (else serialised from the tree)."""
+        return getattr(self.sel, "page_text", None) or self.sel.get()
+
+    @cached_property
+    def library(self) -> dict[str, Any]:
+        """trafilatura's reading of the page (computed only when a field needs it)."""
+        return generic.library_document(self.page_html(), self.url)
+
+    @cached_property
+    def library_day(self) -> str | None:
+        """htmldate's publication day (computed only when a field needs it)."""
+        return generic.library_date(self.page_html(), self.url)
+
+    def first_css(self, queries: tuple[str, ...]):
+        """The first element of the first CSS query in QUERIES that matches, or None."""
+        for query in queries:
+            nodes = self.sel.css(query)
+            if nodes:
+                return nodes[0]
+        return None
+
+    def content_node(self):
+        return self.first_css(self.content_selectors)
+
+    def hand_paragraphs(self) -> tuple[list[str], str | None]:
+        """(paragraphs, layer) of the hand-written readers: JSON-LD ``articleBody`` with breaks,
+        a common content container, the longest ``<p>`` run outside chrome."""
+        paras = generic.ld_body_paragraphs(self.ld)
+        if paras:
+            return paras, "jsonld"
+        node = self.content_node()
+        paras = generic.block_texts(node) if node is not None else []
+        if paras:
+            return paras, "selector"
+        paras = generic.body_paragraphs(self.sel)
+        return paras, "generic" if paras else None
+
+    @cached_property
+    def generic_paragraphs(self) -> list[str]:
+        """The generic body: on an unknown layout trafilatura, then the hand-written readers
+        (JSON-LD ``articleBody`` with paragraph breaks first; before trafilatura when the page
+        prints no ``<p>`` text at all, so the text extractor could only guess); on a known layout
+        the hand-written readers, trafilatura only when they find nothing."""
+        if self.unknown_layout and not self.sel.xpath("//body//p[normalize-space()]"):
+            paras = generic.ld_body_paragraphs(self.ld)
+            if paras:
+                self.body_layer = "jsonld"
+                return paras
+        elif not self.unknown_layout:
+            paras, self.body_layer = self.hand_paragraphs()
+            if paras:
+                return paras
+        paras = self.library["paragraphs"]
+        if paras:
+            paras = generic.without_title(paras, [self.library["title"], self.meta("og:title"), generic.headline(self.sel)])
+        if paras:
+            self.body_layer = "trafilatura"
+            self.fell_back("body", "trafilatura")
+            return paras
+        if self.unknown_layout:
+            paras, self.body_layer = self.hand_paragraphs()
+        return paras
+
+    def library_authors(self) -> list[Author]:
+        """People trafilatura names as the authors (an unknown layout's last resort): agencies,
+        the site and organisations are not people and are left out."""
+        raw = self.library["author"] if self.unknown_layout else None
+        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, *self._own_names())] if raw else []
+        if out:
+            self.fell_back("authors", "trafilatura")
+        return out
+
+    def people_only(self, authors: list[Author]) -> list[Author]:
+        """AUTHORS that are people's names, on an unknown layout: a masthead in
+        ``meta[name=author]`` or JSON-LD, an organisation, a URL are not."""
+        if not self.unknown_layout:
+            return authors
+        urls, sites = self._own_names()
+        return [a for a in authors if a.name and generic.is_author_name(a.name, urls, sites)]
+
+    def _own_names(self) -> tuple[list[str | None], list[str | None]]:
+        """(the page's URLs, the site's names): what a masthead given as an author would be."""
+        return ([self.url, canonical(self.sel), self.meta("og:url")],
+                [self.publisher_name, self.meta("og:site_name"), self.library["sitename"] if "library" in self.__dict__ else None])
+
+    def generic_date(self, found: str | None) -> str | None:
+        """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
+        layers' raw string) reads as the same day (it keeps the time); FOUND when htmldate finds
+        none; on a known layout FOUND, htmldate only when it is empty."""
+        if found and not self.unknown_layout:
+            return found
+        day = self.library_day
+        if not day:
+            return found
+        if found and (found.strip().startswith(day) or self._same_day(found, day)):
+            return found
+        self.fell_back("date", "htmldate")
+        return day
+
+    def _same_day(self, raw: str, day: str) -> bool:
+        from crawler.dates import parse_date  # noqa: PLC0415 - only on pages of unknown layout
+
+        return (parse_date(raw, site=self.source, fetched_at=self.fetched_at, language=self.default_language) or "")[:10] == day
+
+    def hand_date_published(self) -> str | None:
+        """The published date as the page's structured data, metas or ``<time>`` print it."""
+        return (first(ld_text(self.ld.get("datePublished")),
+                      self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"))
+                or generic.date_published(self.sel) or None)
+
     # ---------------------------------------------------------------- ids
     def site_id(self) -> str | None:
         """The site's own article id, if it has one (used for item_id and story_id)."""
@@ -173,7 +312,7 @@ class ArticlePage:
         return first(ld_text(self.ld.get("description")), self.meta("description", "og:description", "twitter:description"))
 
     def body(self) -> str | None:
-        return generic.body(self.sel)
+        return join_paragraphs(self.generic_paragraphs)
 
     def language(self) -> str | None:
         lang = ld_text(self.ld.get("inLanguage")) or html_lang(self.sel) or self.default_language
@@ -203,7 +342,7 @@ class ArticlePage:
                 out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
         if not out:  # the <meta> author tags: name=author, article:author, twitter "Written by"
             out = [Author(name=n, name_raw=n) for n in meta_authors(self.sel)]
-        return out
+        return self.people_only(out) or self.library_authors()
 
     def publisher(self) -> str | None:
         # lazy: a site that names its publisher never reads the JSON-LD for it
@@ -222,9 +361,7 @@ class ArticlePage:
         return None
 
     def date_published_raw(self) -> str | None:
-        return (first(ld_text(self.ld.get("datePublished")),
-                      self.meta("article:published_time", "datePublished", "DC.date.issued", "pubdate", "date"))
-                or generic.date_published(self.sel) or None)
+        return self.generic_date(self.hand_date_published())
 
     def date_modified_raw(self) -> str | None:
         return first(ld_text(self.ld.get("dateModified")), self.meta("article:modified_time", "og:updated_time", "dateModified"))
@@ -304,6 +441,8 @@ class ArticlePage:
         hints.setdefault("date_published_candidates", self._safe("date_published_candidates", []) or [])
         hints.setdefault("date_modified_candidates", self._safe("date_modified_candidates", []) or [])
         hints["variant"] = self.variant
+        if self.fallbacks:
+            hints["fallbacks"] = list(self.fallbacks)
         art.hints.update(hints)
         return art
 

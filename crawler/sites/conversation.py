@@ -186,6 +186,9 @@ def _text(el) -> str:
     return "".join(parts)
 
 
+#: The disclosure statement closing every article ("X receives funding from ...", "X does not
+#: work for, consult, own shares in or receive funding from any company ...").
+_DISCLOSURE_RE = re.compile(r"\b(?:receives?|has received) funding from\b|\bdoes not work for, consult, own shares in\b")
 _JUNK_CLASSES = frozenset({"inline-promos-skeleton", "fine-print", "content-disclosure-statement", "slot",
                            "placeholder-container", "content-partners", "funding-statement"})
 
@@ -552,7 +555,7 @@ class ConversationGeneric(ArticlePage):
 
     def authors(self) -> list[Author]:
         out = self.microdata_authors()
-        return out or self.meta_authors()
+        return self.people_only(out or self.meta_authors()) or self.library_authors()
 
     def microdata_authors(self) -> list[Author]:
         """``[itemprop=author][itemscope]`` Person items (name, url; role from ``p.role``)."""
@@ -589,7 +592,7 @@ class ConversationGeneric(ArticlePage):
             t = self.find("[itemprop=datePublished]")
         return t[0] if t else None
 
-    def date_published_raw(self) -> str | None:
+    def hand_date_published(self) -> str | None:
         t = self._time()
         if t is not None:
             v = clean(attr_of(t, "datetime") or attr_of(t, "content"))
@@ -622,12 +625,17 @@ class ConversationGeneric(ArticlePage):
         return []
 
     def body(self) -> str | None:
+        if self.unknown_layout:  # the generic layer first (docs/generic.md), less the disclosure
+            paras = list(self.generic_paragraphs)
+            while paras and _DISCLOSURE_RE.search(paras[-1]):
+                paras.pop()
+            return join_paragraphs(paras)
         node = self.body_node()
         if node is not None:
             body = "\n\n".join(clean_body(node.root)) or None  # (its paragraphs are clean and non-empty)
             if body:
                 return body
-        return generic.body(self.sel)
+        return super().body()
 
     def images(self) -> list[Image]:
         out: list[Image] = []
@@ -687,6 +695,7 @@ class ConversationArticle(ConversationGeneric):
     ``span.author-name`` + ``p.role``, ``.topic-list``); not chosen on its own."""
 
     variant = "conversation-article"
+    unknown_layout = False
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:

@@ -394,6 +394,8 @@ class JapanTimesPage(ArticlePage):
                     names.append(n)
         if not names:
             names = list(self.author_links())
+            if self.unknown_layout and len(names) > 3:
+                names = []  # on an unseen layout: a list of other articles' authors, not a byline
         if not names:
             byline = self.byline_raw()
             names = parse_credit(byline).people if byline else []
@@ -412,7 +414,7 @@ class JapanTimesPage(ArticlePage):
         for name, affiliation in self.author_names():
             url = ld_urls.get(name) or links.get(name)
             out.append(Author(name=name, name_raw=name, affiliation=affiliation, url=url))
-        return out
+        return self.people_only(out) or self.library_authors()
 
     # ---------------------------------------------------------------- text fields
     def headline(self) -> str | None:
@@ -425,6 +427,13 @@ class JapanTimesPage(ArticlePage):
         if cached is not None:
             return cached
         parts = BodyParts([])
+        if self.unknown_layout and self.generic_paragraphs:  # the generic layer first (docs/generic.md)
+            paras = list(self.generic_paragraphs)
+            place, rest = split_dateline(paras[0])
+            if place:
+                paras[0] = rest
+            self._body_parts = BodyParts([p for p in paras if p], place)
+            return self._body_parts
         queries = [(q, False) for q in self.body_containers] + [(q, True) for q in self.broad_containers]
         for query, broad in queries:
             nodes = self.sel.css(query)
@@ -445,7 +454,7 @@ class JapanTimesPage(ArticlePage):
                 paras[0] = rest
             parts = BodyParts(paras, place)
         if not parts.paragraphs:
-            paras = generic.body_paragraphs(self.sel)
+            paras = list(self.generic_paragraphs)
             place, rest = split_dateline(paras[0]) if paras else (None, None)
             if place:
                 paras[0] = rest
@@ -487,9 +496,9 @@ class JapanTimesPage(ArticlePage):
         return clean("".join(footer_mark[0].xpath(".//text()").getall())) if footer_mark else None
 
     # ---------------------------------------------------------------- dates
-    def date_published_raw(self) -> str | None:
+    def hand_date_published(self) -> str | None:
         return (ld_text(self.ld.get("datePublished")) or self.meta("DC.date.issued", "article:published_time")
-                or self.sel.css("li.post_time time::attr(datetime)").get() or super().date_published_raw() or None)
+                or self.sel.css("li.post_time time::attr(datetime)").get() or super().hand_date_published() or None)
 
     def history(self, label: str) -> str | None:
         """Visible day from the 2019 ``#article_history`` popover (``Last Modified: <time>``)."""
@@ -572,6 +581,7 @@ class JapanTimes2019(JapanTimesPage):
     """
 
     variant = "japantimes-2019"
+    unknown_layout = False
     body_containers = ("#jtarticle", "div.entry")
 
     @classmethod
@@ -592,6 +602,7 @@ class JapanTimes2023(JapanTimesPage):
     """
 
     variant = "japantimes-2023"
+    unknown_layout = False
     body_containers = ("[itemprop=articleBody]", "div.article-body", "div.article-content", "div.post-content")
 
     @classmethod

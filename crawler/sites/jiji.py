@@ -27,7 +27,7 @@ from parsel import Selector
 
 from crawler.extract import generic
 from crawler.extract.dom import attr_of, element_text
-from crawler.extract.structured import canonical, jsonld_objects, ld_list, ld_text
+from crawler.extract.structured import canonical, ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
@@ -378,7 +378,7 @@ class JijiGeneric(ArticlePage):
     def site_body_paragraphs(self) -> list[str]:
         """The block that starts with the Jiji dateline, unless the generic longest run is much longer."""
         anchored = dateline_block(self.sel)
-        run = generic.body_paragraphs(self.sel)
+        run = self.generic_paragraphs
         if anchored and sum(map(len, anchored)) * 2 >= sum(map(len, run)):
             return anchored
         return run
@@ -433,7 +433,7 @@ class JijiGeneric(ArticlePage):
     def cleaned(self) -> dict[str, Any]:
         paras = self.site_body_paragraphs() or []
         if not paras:
-            paras = generic.body_paragraphs(self.sel)
+            paras = self.generic_paragraphs
         captions = {clean(i.caption) for i in self._safe_images() if i.caption}
         headline = clean(self.headline() or "")
         paras = [p for p in paras if clean(p) not in captions and clean(p) != headline]
@@ -506,7 +506,7 @@ class JijiGeneric(ArticlePage):
             name = ld_text(a)
             if name and not is_site_name(name) and "jiji" not in name.lower():
                 out.append(Author(name=name, name_raw=name, url=a.get("url") if isinstance(a.get("url"), str) else None))
-        return out
+        return self.people_only(out) or [a for a in self.library_authors() if not is_site_name(a.name) and "jiji" not in a.name.lower()]
 
     def publisher(self) -> str | None:
         return PUBLISHER
@@ -517,7 +517,7 @@ class JijiGeneric(ArticlePage):
     def dateline(self) -> str | None:
         return self.cleaned["dateline"]
 
-    def date_published_raw(self) -> str | None:
+    def hand_date_published(self) -> str | None:
         return first(*self.date_published_candidates())
 
     def date_modified_raw(self) -> str | None:
@@ -621,10 +621,12 @@ class JenJiji(JijiGeneric):
     ``emdash_prefecture``, ``endash_nodate`` and ``photo_credit``."""
 
     variant = "JenJiji"
+    unknown_layout = False
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
-        return bool(sel.css("p.full-article-txt, h1#article-title, h1.text4L, p.article-date"))
+        # a ``p.article-date`` alone is a common class, not this template
+        return bool(sel.css("p.full-article-txt, h1#article-title, h1.text4L"))
 
     def site_headline(self) -> str | None:
         return self.css_text("h1#article-title") or self.css_text("h1.text4L") or super().site_headline() or None
@@ -655,6 +657,7 @@ class JiJiJc(JijiGeneric):
     carry it. Written for fixture ``jc_template``."""
 
     variant = "JiJiJc"
+    unknown_layout = False
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:

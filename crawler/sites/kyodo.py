@@ -605,14 +605,13 @@ class KyodoMixin(ArticlePage):
 
     # ------------------------------------------------------------ body
     def body_container(self):
-        for css in self.body_css:
-            node = self.sel.css(css)
-            if node:
-                return node[0]
-        return None
+        return self.first_css(self.body_css)
 
     def raw_blocks(self) -> list[str]:
-        """Body paragraphs as printed (dateline, credit line and end mark still in)."""
+        """Body paragraphs as printed (dateline, credit line and end mark still in); on an
+        unknown layout the generic layer's first (docs/generic.md)."""
+        if self.unknown_layout and self.generic_paragraphs:
+            return self.generic_paragraphs
         node = self.body_container()
         if node is not None:
             blocks = container_blocks(node)
@@ -626,7 +625,7 @@ class KyodoMixin(ArticlePage):
         ld_body = self.ld.get("articleBody")
         if isinstance(ld_body, str) and ld_body.strip():
             return [b for b in (clean(x) for x in re.split(r"\n\s*\n|\r?\n", ld_body)) if b]
-        return generic.body_paragraphs(self.sel)
+        return self.generic_paragraphs
 
     @cached_property
     def blocks(self) -> list[str]:
@@ -701,7 +700,7 @@ class KyodoMixin(ArticlePage):
                     out.append(Author(name=name, name_raw=name))
         if not out:
             out = [Author(name=n, name_raw=n) for n in byline_names(self.byline())]
-        return out
+        return self.people_only(out) or [a for a in self.library_authors() if not self.is_agency_name(a.name)]
 
     def byline(self) -> str | None:
         """A visible "By NAME, KYODO NEWS" line (features), as printed."""
@@ -747,9 +746,9 @@ class KyodoMixin(ArticlePage):
                 return clean(m.group(1))
         return None
 
-    def date_published_raw(self) -> str | None:
+    def hand_date_published(self) -> str | None:
         raw = (ld_text(self.ld.get("datePublished")) or self.broken_ld_value("datePublished")
-               or super().date_published_raw())
+               or super().hand_date_published())
         if raw:
             return raw
         credit = self.credit
@@ -896,13 +895,14 @@ class KyodoPlus2017(KyodoMixin):
     """
 
     variant = "KyodoPlus2017"
+    unknown_layout = False
     body_css = ("div.article-body", "div.article_body", "div.main-text")
 
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
-        return bool(sel.css("div.article-body, div.mainpic")) or (
-            bool(OLD_URL_RE.search(urlparse(url).path + "#")) and bool(sel.css("p.credit"))
-        )
+        # the CMS served its articles at its own URL shape only: a ``div.article-body`` (a common
+        # class) on a page at any other URL is an unseen layout, read by the generic layer
+        return bool(OLD_URL_RE.search(urlparse(url).path + "#")) and bool(sel.css("div.article-body, div.mainpic, p.credit"))
 
     def site_headline(self) -> str | None:
         return strip_title_suffix(clean(self.sel.xpath("//head/title/text()").get()) or self.css_text("h1"))
@@ -1048,6 +1048,7 @@ class KyodoJapanWire(KyodoMixin):
     """
 
     variant = "KyodoJapanWire"
+    unknown_layout = False
     body_css = ("div.article-body__inner", "div.article-body")
 
     @classmethod

@@ -1,6 +1,6 @@
 """Republisher pages: any page that carries a story of The Conversation, Kyodo, Jiji or The Japan Times.
 
-Pure module (parsel/lxml only; trafilatura imported lazily). Three parts:
+Pure module (parsel/lxml only). Three parts:
 
 * **Origin detection** (:func:`detect_origin` and the small functions it calls): The
   Conversation's counter pixel (``img``/``iframe``), "republished from" / "First published in" /
@@ -14,12 +14,13 @@ Pure module (parsel/lxml only; trafilatura imported lazily). Three parts:
   "External Link" + URL, "© …" lines (→ copyright), "Image: X" credit lines (→ images),
   licence/attribution sentences; author bio sentences are removed by :func:`attach_bios`.
 * **Page variants** (fundus style): :class:`Daily8Page`, :class:`DailyMaverick2026`,
-  :class:`WordPressRepublication` and the fallback :class:`RepublisherPage` (JSON-LD/meta,
-  common content selectors, trafilatura, then the longest ``<p>`` run).
+  :class:`WordPressRepublication` and the fallback :class:`RepublisherPage`. Body, date and
+  authors come from the generic layer every spider shares (``ArticlePage`` in
+  crawler/sites/base.py, readers in crawler/extract/generic.py; docs/generic.md); this file
+  holds only what is the republisher's own.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,15 +29,13 @@ from urllib.parse import parse_qs, urlparse
 
 from parsel import Selector
 
-from crawler.extract import generic
+from crawler.extract.generic import block_texts, inside_chrome as _inside_chrome, node_text  # noqa: F401
 from crawler.extract.dom import attr_of, element_text
 from crawler.extract.structured import ld_list, ld_text, meta_authors
 from crawler import attribution as attr
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
 from crawler.text import clean, first, join_paragraphs
-
-logger = logging.getLogger(__name__)
 
 CONVERSATION = "The Conversation"
 KYODO = "Kyodo News"
@@ -305,9 +304,11 @@ def detect_origin(sel: Selector, url: str | None, paragraphs: list[str], source_
 # =====================================================================================
 #: A line that starts the chrome after an aggregator's article: it and everything after go.
 STOP_LINES = re.compile(
-    r"^(?:related articles|related stories|related news|more from [\w .]+|you may also like|recommended(?: for you)?|read next)$",
+    r"^(?:related articles|related stories|related news|more from [\w .]+|you may also like|recommended(?: for you)?|read next)\s*:?$",
     re.I,
 )
+#: A teaser headline after a stop line at the top: short, no sentence end.
+_TEASER_LINE = re.compile(r"^[^\n]{1,120}(?<![.!?\u2026\"\u201d'\u2019:])$")
 #: Lines that are chrome wherever they are.
 CHROME_LINES = re.compile(
     r"^(?:hashtags|try our ai features|explore what [\w .]+ ai can do for you:?|comments?|no comments yet\.*|"
@@ -394,7 +395,8 @@ class Cleaned:
 def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
     """Remove aggregator chrome and attribution boilerplate from body paragraphs (pure).
 
-    * "Related Articles" (and the like) and everything after it are dropped;
+    * "Related Articles" (and the like) and everything after it are dropped; above the text
+      ("Read next" + teaser headlines at the top) only that line and its teasers go;
     * "Hashtags", AI promos, "Comments", "No comments yet...", "External Link", hashtag lines;
     * The Conversation boilerplate and the licence/attribution sentences;
     * bare URL lines (kept in ``links``), "© X" / "[Copyright X]" lines (→ ``copyright``);
@@ -406,6 +408,7 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
       ``News from Japan World Jun 28, 2025 18:40 (JST)``) → ``header`` / ``header_date``.
     """
     out = Cleaned(paragraphs=[])
+    teasers = False  # after a stop line above the text: its teaser headlines
     for raw in paragraphs:
         para = clean(raw)
         if not para:
@@ -416,7 +419,14 @@ def clean_paragraphs(paragraphs: list[str]) -> Cleaned:
                 continue
         if STOP_LINES.match(para):
             out.removed.append(para)
-            break
+            if out.paragraphs:
+                break
+            teasers = True  # "Read next" above the article: that box only, not the story
+            continue
+        if teasers and _TEASER_LINE.match(para):
+            out.removed.append(para)
+            continue
+        teasers = False
         if _SEPARATOR_RUN.search(para):  # a flattened digest: items were separated by "----------"
             parts = [p for p in (clean(x) for x in _SEPARATOR_RUN.split(para)) if p]
             out.paragraphs.extend(parts[:-1])
@@ -506,7 +516,7 @@ def attach_bios(paragraphs: list[str], authors: list[Author], create: bool = Fal
 
 
 # =====================================================================================
-# Publisher names and generic text extraction
+# Publisher names and datelines
 # =====================================================================================
 KNOWN_SITES = {
     "daily8.com": "Daily8",
@@ -536,91 +546,6 @@ def publisher_from_host(url: str | None) -> str | None:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", core) if w) or None
 
 
-BLOCK_XPATH = (
-    ".//*[self::p or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::li or self::blockquote]"
-    "[not(ancestor::p or ancestor::li or ancestor::blockquote)]"
-    "[not(ancestor::figure or ancestor::figcaption or ancestor::aside or ancestor::nav or ancestor::script"
-    " or ancestor::style or ancestor::noscript or ancestor::template or ancestor::form)]"
-)
-
-
-def node_text(node) -> str | None:
-    """Visible text of an element: inline pieces joined as written, ``<br>`` and blocks as a space."""
-    return element_text(node)
-
-
-#: Chrome that plugins put *inside* a content container (Jetpack share/related, promos, ads).
-INNER_CHROME_RE = re.compile(
-    r"(^|[\s_-])(sharedaddy|share|sharing|social|related|relatedposts|promo|newsletter|advert|ad-slot|ads|"
-    r"comments?|subscribe|recommend|hashtags?|ai-promo)([\s_-]|$)", re.I
-)
-
-
-#: Page-level elements whose classes describe the page, not the block (``body.has-comments``).
-_PAGE_TAGS = {"html", "body", "main", "article"}
-
-
-def _inside_chrome(block, node=None) -> bool:
-    """True when an element between ``block`` and the container ``node`` (default: the page,
-    page-level elements ignored) is chrome by class/id."""
-    stop = node.root if node is not None else None
-    for anc in block.root.iterancestors():
-        if anc is stop:
-            return False
-        if stop is None and anc.tag in _PAGE_TAGS:
-            continue
-        label = f"{anc.get('class', '')} {anc.get('id', '')}"
-        if INNER_CHROME_RE.search(label):
-            return True
-    return False
-
-
-def block_texts(node) -> list[str]:
-    """Text of the block elements (p, h2–h6, li, blockquote) inside a content node, in order;
-    blocks inside figures, asides, scripts and class-named chrome (share/related/promo …) skipped."""
-    out = []
-    for block in node.xpath(BLOCK_XPATH):
-        if _inside_chrome(block, node):
-            continue
-        text = node_text(block)
-        if text:
-            out.append(text)
-    return out
-
-
-def trafilatura_document(html: str) -> dict[str, Any]:
-    """Main content and metadata by trafilatura (imported lazily): {'paragraphs', 'date', 'author',
-    'title', 'sitename'}; empty values when trafilatura is absent or fails."""
-    out: dict[str, Any] = {"paragraphs": [], "date": None, "author": None, "title": None, "sitename": None}
-    try:
-        import trafilatura  # noqa: PLC0415 - heavy import, only for unknown layouts
-    except ImportError:  # pragma: no cover - it is a project dependency
-        logger.warning("trafilatura is not installed; generic body fallback only")
-        return out
-    try:
-        doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
-                                          favor_precision=True, with_metadata=True)
-    except Exception as exc:  # noqa: BLE001 - a library failure never loses the page
-        logger.warning("trafilatura failed: %r", exc)
-        return out
-    if doc is None:
-        return out
-    get = doc.get if isinstance(doc, dict) else (lambda k: getattr(doc, k, None))
-    text = get("text") or ""
-    out["paragraphs"] = [p for p in (clean(x) for x in text.split("\n")) if p]
-    for key in ("date", "author", "title", "sitename"):
-        value = get(key)
-        out[key] = clean(value) if isinstance(value, str) else None
-    return out
-
-
-def _ld_body_paragraphs(ld: dict) -> list[str]:
-    body = ld.get("articleBody") if isinstance(ld, dict) else None
-    if not isinstance(body, str) or "\n" not in body.strip():
-        return []
-    return [p for p in (clean(x) for x in re.split(r"\n+", body)) if p]
-
-
 def dateline_of(paragraphs: list[str]) -> tuple[str | None, str | None]:
     """(place, date text) of the first paragraph's wire dateline: 'Tokyo, Sept. 20 (Jiji Press)—'
     → ('Tokyo', 'Sept. 20'); 'WAKAYAMA, Japan - ' → ('WAKAYAMA, Japan', None)."""
@@ -640,51 +565,20 @@ FIGURE_XPATH = "//figure[not(ancestor::nav or ancestor::aside or ancestor::foote
 class RepublisherPage(ArticlePage):
     """Generic republisher page (any site): the fallback for layouts nobody wrote selectors for.
 
-    Body layers: JSON-LD ``articleBody`` with paragraph breaks → the variant's content node
-    (:meth:`content_node`, common selectors here) → trafilatura → the longest ``<p>`` run.
+    Body, date and authors from the generic layer every spider shares (``ArticlePage``,
+    docs/generic.md); here only what is the republisher's: origin detection, the clean-up of
+    aggregator chrome and attribution lines, credits and bios.
     Written for fixtures ``japantoday_kyodo_credit``, ``japantoday_original``,
     ``nippon_jiji_copy``, ``extract_read_full`` and ``unknown_layout_trafilatura``.
     """
 
     source = "republisher"
     variant = "generic"
-    #: content containers tried in order by the generic layer
-    content_selectors: tuple[str, ...] = (
-        "[itemprop=articleBody]", "div.article-body", "div.article__body", "div.entry-content",
-        "div.post-content", "div.story-body", "div.editArea", "article .content",
-    )
 
-    # ------------------------------------------------------------------ layers
-    def content_node(self):
-        for query in self.content_selectors:
-            nodes = self.sel.css(query)
-            if nodes:
-                return nodes[0]
-        return None
-
-    @cached_property
+    @property
     def raw_paragraphs(self) -> list[str]:
-        """Body paragraphs before clean-up, with the layer that gave them in ``body_layer``."""
-        paras = _ld_body_paragraphs(self.ld)
-        self.body_layer = "jsonld"
-        if not paras:
-            node = self.content_node()
-            paras = block_texts(node) if node is not None else []
-            self.body_layer = "selector"
-        if not paras:
-            paras = self.trafilatura["paragraphs"]
-            self.body_layer = "trafilatura"
-        if not paras:
-            paras = generic.body_paragraphs(self.sel)
-            self.body_layer = "generic"
-        if not paras:
-            self.body_layer = None
-        return paras
-
-    @cached_property
-    def trafilatura(self) -> dict[str, Any]:
-        """trafilatura's reading of the page (computed only when a layer needs it)."""
-        return trafilatura_document(self.sel.get())
+        """Body paragraphs before clean-up: the generic layer's (``body_layer`` says which)."""
+        return self.generic_paragraphs
 
     @cached_property
     def cleaned(self) -> Cleaned:
@@ -754,7 +648,7 @@ class RepublisherPage(ArticlePage):
             # attribution pipeline re-splits name_raw and would fold the people into one
             shared = sum(1 for _, r, _ in found if r == raw) > 1
             out.append(Author(name=name, name_raw=name if shared else raw, url=url))
-        return out
+        return self.people_only(out) or self.library_authors()
 
     def authors(self) -> list[Author]:
         return self._body_and_authors[1]
@@ -798,9 +692,8 @@ class RepublisherPage(ArticlePage):
         own = origin_from_url(self.url)
         return own.story_id if own is not None else None
 
-    def date_published_raw(self) -> str | None:
-        # lazily: trafilatura runs only when nothing cheaper gave a date
-        return super().date_published_raw() or self.cleaned.header_date or self.trafilatura["date"]
+    def hand_date_published(self) -> str | None:
+        return super().hand_date_published() or self.cleaned.header_date
 
     def date_published_candidates(self) -> list[str]:
         extra = [self.cleaned.header_date] if self.cleaned.header_date else []
@@ -868,7 +761,7 @@ class RepublisherPage(ArticlePage):
             h["tz"] = "Asia/Tokyo"  # Kyodo and nippon.com headers print JST clock times
             if self.cleaned.header.startswith("KYODO NEWS") and not h.get("credit"):
                 h["credit"] = "KYODO NEWS"
-        h["body_layer"] = getattr(self, "body_layer", None)
+        h["body_layer"] = self.body_layer
         return h
 
 
@@ -878,6 +771,8 @@ class WordPressRepublication(RepublisherPage):
     Written for fixture ``wordpress_cc_counter``."""
 
     variant = "wordpress"
+    #: any WordPress site matches: its layout is not known, so the generic layer reads it
+    #: (trafilatura first; ``div.entry-content`` is only the hand-written fallback)
     content_selectors = ("div.entry-content", "div.post-content", "article")
 
     @classmethod
@@ -902,6 +797,7 @@ class DailyMaverick2026(RepublisherPage):
     ``dailymaverick_astro``."""
 
     variant = "dailymaverick2026"
+    unknown_layout = False
     content_selectors = ("div.article-contents.ql-editor", "div.article-contents")
 
     @classmethod
@@ -922,6 +818,7 @@ class Daily8Page(RepublisherPage):
     the story and give no items; their links are listed in ``hints['related_links']``."""
 
     variant = "daily8"
+    unknown_layout = False
     content_selectors = ("div.d8-content",)
 
     @classmethod

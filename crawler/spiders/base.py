@@ -562,6 +562,8 @@ class NewsSpider(scrapy.Spider):
         items = page.items()
         for name, err in page.errors:
             stats.inc_value(f"field/{name}/error")
+        for used in page.fallbacks:  # a library read the field the page's own layers missed
+            stats.inc_value(f"fallback/{used}")
         for item in items:
             item.hints.setdefault("lastmod", response.meta.get("lastmod"))
             if entry is not None:

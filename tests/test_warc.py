@@ -109,8 +109,10 @@ def test_corrupt_gzip_member_stops_that_file_with_its_offset(tmp_path):
     write_warc(tmp_path / "c.warc.gz", [_page(f"https://a.example/{i}") for i in range(3)])
     data = bytearray((tmp_path / "c.warc.gz").read_bytes())
     first = len(_split_members(bytes(data))[0])
-    data[first + 20] ^= 0xFF
-    data[first + 21] ^= 0xFF
+    # the second member's gzip magic broken: flipping bytes inside its deflate data instead was
+    # flaky (records carry random ids and the time, so some flips still inflated past that member)
+    data[first] ^= 0xFF
+    data[first + 1] ^= 0xFF
     (tmp_path / "c.warc.gz").write_bytes(bytes(data))
     got = _scan_all(tmp_path / "c.warc.gz")
     assert got[0][2] is None and got[-1][0] is None and got[-1][2].kind == "unreadable"

@@ -265,6 +265,10 @@ class DistributedWarcSource(WarcSource):
         self.current = None
         self._safe(lambda: self.queue.done(src.name), "warc done")
 
+    def queued(self, scheduler) -> int | None:
+        # the shared queue's length is a Redis call: a lost Redis stops the worker, not a traceback
+        return self._safe(lambda: len(scheduler), "the WARC source's wait for room")
+
     @property
     def halted(self) -> bool:
         return self.guard.down is not None  # the worker is stopping; a rerun reads the file again

@@ -230,14 +230,23 @@ class WarcSource:
             logger.warning("warc: %s at offset %d: revisit of %s refers to a response not in the archives read, skipped",
                            name, cap.offset, self.shown(cap.uri or "?"))
 
+    def queued(self, scheduler) -> int | None:
+        """Requests waiting in SCHEDULER (None: unknown; the distributed source asks Redis)."""
+        return len(scheduler)
+
     async def wait_for_room(self) -> None:
         engine = self.crawler.engine
         while True:
+            if self.halted or not engine.running:
+                return
             scheduler = getattr(engine, "scheduler", None)
             if scheduler is None:
                 slot = getattr(engine, "_slot", None)
                 scheduler = getattr(slot, "scheduler", None)
-            if scheduler is None or len(scheduler) < self.max_pending or not engine.running:
+            if scheduler is None:
+                return
+            queued = self.queued(scheduler)
+            if queued is None or queued < self.max_pending:
                 return
             await _sleep(0.01)
 

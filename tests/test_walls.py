@@ -4,6 +4,10 @@ structure (classes, log-in and registration links, blurred teasers, JSON-LD gate
 wording changes from case to case on purpose."""
 from __future__ import annotations
 
+import json
+import random
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -16,7 +20,8 @@ from crawler.extract import walls
 from crawler.items import RECORD_KEYS, Article, to_record
 from crawler.pipelines.coverage import CoveragePipeline
 from crawler.schema import errors as schema_errors
-from crawler.sites.base import ArticlePage
+from crawler.sites import conversation, japantimes, jiji, kyodo, republisher
+from crawler.sites.base import ArticlePage, choose_page
 
 TEASER = "<p>HAKODATE - The ferry operator said on Monday that it would add a second night crossing in spring.</p>"
 GATED = {"isAccessibleForFree": False, "hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False,
@@ -29,7 +34,7 @@ def truncated(body_html: str, ld: dict | None = None, container: str = "div.stor
     return walls.body_truncated(sel.root, node[0].root if node else None, ld)
 
 
-@pytest.mark.parametrize("box", [
+WALL_BOXES = [
     # log-in and registration links, class names nobody told us about, different words
     '<div class="gate-box"><p>Members read on.</p><a href="https://www.example.jp/auth/login?next=/a/1">Sign in</a>'
     '<a href="https://member.example.jp/service/regist/">Join free</a></div>',
@@ -37,7 +42,10 @@ def truncated(body_html: str, ld: dict | None = None, container: str = "div.stor
     '<section class="c-paywall"><h3>Subscriber exclusive</h3></section>',
     '<div><form action="/session"><input type="email"><input type="password"><button>Go</button></form></div>',
     '<aside class="x1"><a href="/login">Already a reader? Log in</a></aside>',
-])
+]
+
+
+@pytest.mark.parametrize("box", WALL_BOXES)
 def test_a_wall_box_where_the_text_stops_means_truncated(box):
     assert truncated(f'<div class="story">{TEASER}{box}</div>') is True
 
@@ -156,3 +164,149 @@ def test_most_articles_truncated_fails_with_its_own_rule():
            "field/date_published/present": 1, "field/body/present": 1}
     assert health.evaluate("kyodo", one) == []
     assert health.truncation({"items/article": 3, "items/body_truncated": 2})[0] == "truncated"
+
+
+# ---------------------------------------------------------------- the fast path and its reference
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PAGES = sorted(p for p in FIXTURES.glob("*/*/*.html"))
+SITE_PAGES = {"conversation": conversation, "japantimes": japantimes, "jiji": jiji, "kyodo": kyodo, "republisher": republisher}
+#: crafted walls: each body of the tests above, and variants the fast path reads otherwise
+BLURRED = TEASER.replace("<p>", '<p class="--blur">')
+CRAFTED = [
+    *(f'<div class="story">{TEASER}{box}</div>' for box in [
+        *WALL_BOXES,
+        '<div class="PAYWALL"><p>Caps.</p></div>', '<div id="x" class="sub tp-modal"></div>',
+        '<div class="a"><div class="b"><ul><li><a href=" /Log in ">in</a></li></ul></div></div>',
+        '<div><input type="PassWord"></div>', '<div><a href="https://members.example.org/">join</a></div>',
+        '<div class="reg-wall">' + "long text. " * 80 + "</div><p>after</p>",
+        '<div class="x"><script><a href="/login">in a script</a></script></div>',
+        '<template class="paywall"><div class="paywall">hidden</div></template>',
+        '<svg class="paywall"></svg><div class="premium-gate">x</div>',
+        '<div class="logİn-box">folded İ</div>', '<div class="ſignage">long s</div>',
+        '<div class="paywall"><div class="regwall">inner</div></div><!-- a comment -->',
+    ]),
+    f'<div class="story">{TEASER}{BLURRED}<div class="offer"><p>Free accounts.</p>'
+    '<a href="https://member.example.jp/join">Create account</a></div></div>',
+    f'<div class="story">{TEASER}<div class="offer"><a href="https://member.example.jp/join">Create account</a></div></div>',
+    f'<div class="story">{BLURRED}<div class="BLUR"><p>x</p></div>{TEASER}<div class="offer"><a href="/join">Join</a></div>'
+    "<p>Officials said the new timetable would be published in February, with tickets on sale a month later.</p></div>",
+    f'<div class="story">{TEASER}<div class="promo"><a href="https://www.example.jp/subscribe/">Subscribe</a> '
+    '<a href="/login">Log in</a></div><p>Officials said the new timetable would be published in February, with tickets.</p></div>',
+    f'<div class="story">{TEASER}<p>Residents can <a href="https://city.example.jp/login">log in</a>.</p></div>',
+    f'<div class="story">{TEASER}</div><div class="cta"><a href="https://id.example.jp/signin">Sign in</a> to keep reading</div>',
+    f'<div class="story">{TEASER}</div><div class="blurred">{TEASER}</div><div class="c"><a href="/plans">Plans</a></div>',
+    f'<div class="story">{BLURRED}</div><div class="c"><a href="/pricing">Pricing</a></div>',
+    f'<div class="story">{TEASER}<div class="members-text"><p>{"More text. " * 10}</p></div></div>',
+    f'<div class="story">{TEASER}<div class="members-text"> </div></div>',
+    f'<div class="story">{TEASER}<div class="blurred offer"><p>Free accounts.</p><a href="/join">Join</a></div></div>',
+    f'<div class="story">{TEASER}</div><div class="blurred c"><a href="/plans">Plans</a> for you</div>',
+    f'<div class="story">{TEASER}<div class="w"><a href="/log\x0cin">a control character</a></div></div>',
+    f'<div class="story\x0c">{BLURRED}<div class="x\x0c"><a href="/join">Join</a></div></div>',
+]
+LDS = [None, GATED, {"hasPart": {"isAccessibleForFree": "false", "cssSelector": "#gated, .story, div, .w p"}}]
+
+
+def _agree(root, container, ld) -> bool | None:
+    """body_truncated and wall_boxes, fast and reference, on one container: the same, or fail."""
+    got = walls.body_truncated(root, container, ld)
+    assert got is walls.body_truncated_reference(root, container, ld)
+    if container is not None:
+        assert walls.wall_boxes(container) == walls.wall_boxes_reference(container)
+    return got
+
+
+def _containers(sel, html, url, site):
+    """The page class's body container, the page's own candidates, and None."""
+    out = [None, sel.root]
+    out += [n.root for n in sel.xpath('//body | //main | //article | //*[@itemprop="articleBody"]'
+                                      ' | //*[contains(@class, "body") or contains(@class, "content") or contains(@class, "story")]')][:12]
+    if site in SITE_PAGES:
+        got = []
+        orig = walls.body_truncated
+        walls.body_truncated = lambda r, c, ld=None: got.append(c)
+        try:
+            choose_page(SITE_PAGES[site].PAGE_CLASSES, sel, url)(html, url).body_truncated()
+        except Exception:  # noqa: BLE001 - a listing page has no body container
+            pass
+        finally:
+            walls.body_truncated = orig
+        out += [c for c in got if c is not None]
+    return out
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_fast_path_agrees_with_the_reference_on_every_fixture_page(path):
+    meta = path.with_name(path.stem + ".meta.json")
+    url = json.loads(meta.read_text())["url"] if meta.exists() else "https://example.test/"
+    html = path.read_text(encoding="utf-8", errors="replace")
+    sel = Selector(text=html)
+    page_ld = ArticlePage(html, url).ld
+    for container in _containers(sel, html, url, path.parent.parent.name):
+        for ld in (page_ld, *LDS):
+            _agree(sel.root, container, ld)
+    for el in sel.root.iter():
+        assert walls.wall_strength(el) == walls.wall_strength_reference(el)
+
+
+@pytest.mark.parametrize("n", range(len(CRAFTED)))
+def test_fast_path_agrees_with_the_reference_on_crafted_walls(n):
+    sel = Selector(text=f"<html><body><main>{CRAFTED[n]}</main></body></html>")
+    node = sel.css("div.story, div[class^=story]")
+    for ld in LDS:
+        for container in (node[0].root if node else None, sel.root):
+            _agree(sel.root, container, ld)
+    for el in sel.root.iter():
+        assert walls.wall_strength(el) == walls.wall_strength_reference(el)
+
+
+def test_the_comparison_sees_walls_found():
+    """The pages above are compared where a wall *is* found, not only where both say nothing."""
+    found = [_agree(Selector(text=f"<html><body><main>{b}</main></body></html>").root,
+                    Selector(text=f"<html><body><main>{b}</main></body></html>").css("div.story")[0].root, None)
+             for b in CRAFTED[:5]]
+    assert found == [True] * 5
+    sel = Selector(text=f"<html><body><main>{CRAFTED[0]}</main></body></html>")
+    boxes = walls.wall_boxes(sel.css("div.story")[0].root)
+    assert [(b.get("class"), s) for b, s in boxes] == [("gate-box", 2)]
+    assert boxes == walls.wall_boxes_reference(sel.css("div.story")[0].root)
+    ctrl = Selector(text=f"<html><body><main>{CRAFTED[-2]}</main></body></html>")  # the reference walk's fallback
+    assert walls.wall_boxes(ctrl.css("div.story")[0].root)[0][1] == 2
+
+
+def test_folding_covers_what_re_ignorecase_matches():
+    """The word hints fold case as ``re.I`` does: every code point any ASCII letter matches."""
+    letters = re.compile("[a-z]", re.I)
+    for code in range(0x110000):
+        ch = chr(code)
+        if letters.fullmatch(ch):
+            assert walls._fold(ch) in "abcdefghijklmnopqrstuvwxyz" and re.fullmatch(walls._fold(ch), ch, re.I), hex(code)
+
+
+def test_word_hints_hold_for_every_wall_label_and_link():
+    """Every label a wall regex finds holds a hint word, every log-in/join href a link word
+    (generated from the regexes' own pieces, with case, whitespace and the folded letters)."""
+    rng = random.Random(20)
+    label_bits = ["pay", "reg", "login", "registration", "subscribe", "subscription", "hard", "signage", "signin",
+                  "meter", "metered", "premium", "content", "article", "member", "members", "membership", "subscriber",
+                  "subscribers", "piano", "tp", "wall", "gate", "box", "prompt", "required", "lock", "only", "offer",
+                  "paywall", "template", "container", "modal", "blur", "blurred", "blurry", "x"]
+    href_bits = ["/", "auth/", "account/", "accounts/", "user/", "users/", "member/", "log", "in", "sign", "up", "-",
+                 "regist", "register", "registration", "subscribe", "subscription", "subscriptions", "membership", "join",
+                 "create", "account", "plan", "plans", "pricing", "?", "#", ".", "https://", "//", "members.", "id.",
+                 "login.", "auth.", "example.jp", " ", "\t"]
+
+    def vary(text):
+        text = "".join(c.upper() if rng.random() < 0.2 else c for c in text)
+        return text.replace("i", "\u0130" if rng.random() < 0.5 else "\u0131") if rng.random() < 0.1 else (
+            text.replace("s", "\u017f") if rng.random() < 0.1 else text)
+
+    for _ in range(20000):
+        label = vary(rng.choice(["", " ", "_", "-"]).join(rng.choice(label_bits) for _ in range(rng.randint(1, 4))))
+        if walls._WALL_CLASS_RE.search(label):
+            assert walls._words_in([label], walls.WALL_CLASS_WORDS), label
+        if walls._BLUR_CLASS_RE.search(label):
+            assert walls._words_in([label], walls.BLUR_CLASS_WORDS), label
+        href = vary("".join(rng.choice(href_bits) for _ in range(rng.randint(1, 7))))
+        if walls.link_kind(href):
+            assert walls._hinted([href, "/x"], walls.LINK_WORDS, strip=True) == {href}, href

@@ -297,6 +297,14 @@ class CrawlRun:
         return int(self.stats.get(key, 0) or 0)
 
 
+_PEAK_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
 def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | None = None,
           proxy: str | None = None, env: dict | None = None, timeout: float = 120) -> CrawlRun:
     """``scrapy crawl SPIDER`` in a subprocess (real downloader), OUTPUT_DIR/STATE_DIR under TMP.
@@ -319,10 +327,12 @@ def crawl(spider: str, tmp: Path, *, args: dict | None = None, settings: dict | 
     if proxy:
         env["http_proxy"] = proxy
     env["PYTHONPATH"] = str(ROOT)
-    proc = _subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    import resource
-
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # the crawl runs under a fresh parent that writes its one child's peak RSS: RUSAGE_CHILDREN of
+    # the test process itself is the largest of every child any earlier test ran
+    peak_file = tmp / "peak_rss_kib"
+    wrapped = [_sys.executable, "-c", _PEAK_WRAPPER, str(peak_file), *cmd]
+    proc = _subprocess.run(wrapped, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    peak = int(peak_file.read_text()) if peak_file.exists() else 0
     log = proc.stdout + proc.stderr
     reports = sorted((out / "reports").glob("run-*.json"))
     assert len(reports) == 1, f"expected one run report, got {reports}\n{log[-3000:]}"

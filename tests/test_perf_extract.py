@@ -340,3 +340,71 @@ def test_generic_body_paragraphs_on_a_page_nested_deeper_than_the_recursion_limi
             + "<footer><p>Chrome</p></footer></body></html>")
     sel = Selector(text=html)
     assert body_paragraphs(sel) == body_paragraphs_reference(sel) == ["Deep one", "Deep two"]
+
+
+_BODY_EDGE = [
+    "<div itemprop='articleBody'><p>a</p><figure><img src='/1.jpg'><figcaption>c1</figcaption></figure>tail"
+    "<p>b<img src='/i.jpg'>c</p></div>",
+    "<div itemprop='articleBody'><p>a</p><hr><figure><img src='/promo.jpg'></figure><hr><p>b</p>"
+    "<hr><p>Sign up to our newsletter</p><figure><img src='/n.jpg'></figure></div>",
+    "<div itemprop='articleBody'><div><figure><img src='/x.jpg'><script>s</script></figure>after</div>"
+    "<p><picture><source srcset='/p.jpg'><img src='/p.jpg'></picture>text</p><aside><figure><img src='/a.jpg'>"
+    "</figure></aside><!-- c --><p>end</p></div>",
+    "<div itemprop='articleBody'>lead<figure class='align-center'><div class='slot'>ad</div><img src='/y.jpg'>"
+    "</figure><blockquote><p>q</p><figure><img src='/q.jpg'></figure></blockquote><ul><li>x<img src='/l.jpg'>y</li></ul></div>",
+]
+
+
+def _body_nodes():
+    for path in PAGES:
+        sel = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace"))
+        yield from sel.css("[itemprop=articleBody], div.content-body")
+    for html in _BODY_EDGE:
+        yield from Selector(text=html).css("[itemprop=articleBody]")
+
+
+def test_body_and_figures_equals_clean_body_and_body_figures():
+    """One pruned copy gives what the two prunings gave: the same paragraphs, the same figures."""
+    from lxml import etree
+
+    from crawler.sites.conversation import body_and_figures, body_figures, clean_body
+
+    nodes = figures = 0
+    for node in _body_nodes():
+        paras, figs = body_and_figures(node.root)
+        assert paras == clean_body(node.root)
+        assert [etree.tostring(f.root) for f in figs] == [etree.tostring(f.root) for f in body_figures(node.root)]
+        nodes += 1
+        figures += len(figs)
+    assert nodes >= 10 and figures >= 8
+
+
+def test_ascii_ws_ends_is_the_two_strips_compared():
+    import itertools
+
+    from crawler.spiders.base import _ASCII_WS, _ascii_ws_ends
+
+    alphabet = [" ", "\t", "\n", "\x0c", "\xa0", "\u2028", "\u3000", "\x1c", "a", "<"]
+    n = 0
+    for k in range(5):
+        for chars in itertools.product(alphabet, repeat=k):
+            text = "".join(chars)
+            assert _ascii_ws_ends(text) == (text.strip() == text.strip(_ASCII_WS)), repr(text)
+            n += 1
+    assert n > 10000
+
+
+def test_page_selector_keeps_lxml_html_element_classes():
+    """The tree is built by a parser choosing lxml.html's classes in C: the same element API."""
+    from lxml import html as lxml_html
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.base import page_selector
+
+    response = HtmlResponse("https://example.com/a", body=b"<html><body><!-- c --><p class='x y'>t</p></body></html>",
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    root = page_selector(response).root
+    p = root.find(".//p")
+    assert type(root) is lxml_html.HtmlElement and type(p) is lxml_html.HtmlElement
+    assert p.text_content() == "t" and set(p.classes) == {"x", "y"}
+    assert isinstance(root.find(".//body")[0], lxml_html.HtmlComment)

@@ -210,7 +210,7 @@ def _strip_junk(root, keep_figures: bool = False) -> None:
     for el in list(root.iter()):
         if el is root or el.getparent() is None:
             continue
-        if keep_figures and (el.tag in ("figure", "figcaption", "img", "picture") or el in in_figure):
+        if keep_figures and (el.tag in _FIGURE_PARTS or el in in_figure):
             continue
         if _is_junk(el):
             _drop(el)
@@ -305,6 +305,21 @@ def _pruned(node, keep_figures: bool = False):
 def clean_body(node) -> list[str]:
     """Paragraphs of a Conversation body element (lxml element; it is copied, never changed)."""
     return _paragraphs(_pruned(node))
+
+
+_FIGURE_PARTS = ("figure", "figcaption", "img", "picture")
+
+
+def body_and_figures(node) -> tuple[list[str], list[Selector]]:
+    """``(clean_body(node), body_figures(node))`` from one pruned copy of NODE instead of two:
+    the copy keeps the figures, which are taken out (tails kept) once they are listed."""
+    root = _pruned(node, keep_figures=True)
+    figures = [Selector(root=f, type="html") for f in root.iter("figure")]
+    for el in list(root.iter(*_FIGURE_PARTS)):
+        # a part inside a figure (or picture) goes with it; the figures listed stay whole
+        if el.getparent() is not None and not any(a.tag in _FIGURE_PARTS for a in el.iterancestors()):
+            _drop(el)
+    return _paragraphs(root), figures
 
 
 def body_figures(node) -> list[Selector]:
@@ -630,12 +645,18 @@ class ConversationGeneric(ArticlePage):
             while paras and _DISCLOSURE_RE.search(paras[-1]):
                 paras.pop()
             return join_paragraphs(paras)
-        node = self.body_node()
-        if node is not None:
-            body = "\n\n".join(clean_body(node.root)) or None  # (its paragraphs are clean and non-empty)
+        parts = self._body_parts
+        if parts is not None:
+            body = "\n\n".join(parts[0]) or None  # (its paragraphs are clean and non-empty)
             if body:
                 return body
         return super().body()
+
+    @cached_property
+    def _body_parts(self) -> tuple[list[str], list[Selector]] | None:
+        """The body element's paragraphs and figures (:func:`body_and_figures`), None without one."""
+        node = self.body_node()
+        return body_and_figures(node.root) if node is not None else None
 
     def images(self) -> list[Image]:
         out: list[Image] = []
@@ -654,10 +675,10 @@ class ConversationGeneric(ArticlePage):
         return [img] if img else []
 
     def body_images(self) -> list[Image]:
-        node = self.body_node()
-        if node is None:
+        parts = self._body_parts
+        if parts is None:
             return []
-        return [i for i in (figure_image(f, self.url) for f in body_figures(node.root)) if i]
+        return [i for i in (figure_image(f, self.url) for f in parts[1]) if i]
 
     def copyright(self) -> str | None:
         # No copyright line is printed on Conversation pages; we do not invent one.

@@ -408,3 +408,28 @@ def test_page_selector_keeps_lxml_html_element_classes():
     assert type(root) is lxml_html.HtmlElement and type(p) is lxml_html.HtmlElement
     assert p.text_content() == "t" and set(p.classes) == {"x", "y"}
     assert isinstance(root.find(".//body")[0], lxml_html.HtmlComment)
+
+
+_CONTAINER_EDGE = [
+    "<html><body><article><div itemprop='articleBody'>b</div></article></body></html>",
+    "<html><body><div itemprop='articleBody'><article>a</article></div></body></html>",
+    "<html><body><div itemprop='articleBody'>b</div><article>a</article></body></html>",
+    "<html><body><article>a</article><div itemprop='articleBody'>b</div></body></html>",
+    "<html><body><div itemprop='articleBody'>b</div></body></html>",
+    "<html><body><p>nothing</p></body></html>",
+    "<html><body><div itemprop='articlebody'>b</div><section><article>a</article></section></body></html>",
+    "<html><body><aside><p itemprop='articleBody'>x</p></aside><main><article>a</article></main></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", PAGES + _CONTAINER_EDGE, ids=lambda p: "/".join(Path(p).parts[-3:-1]) if p.endswith(".html") else p[12:60])
+def test_first_body_or_article_is_the_union_query(html):
+    from crawler.extract.dom import first_body_or_article
+
+    text = Path(html).read_text(encoding="utf-8", errors="replace") if html.endswith(".html") else html
+    sel = Selector(text=text)
+    want = sel.xpath('(//*[@itemprop="articleBody"] | //article)[1]')
+    want = want[0].root if want else None
+    for scope in (sel, *sel.css("body")[:1]):
+        assert first_body_or_article(scope, text) is want
+        assert first_body_or_article(scope) is want

@@ -286,3 +286,26 @@ def element_text(el) -> str | None:
             parts.append(child.text)
         stack.append((child, iter(child)))
     return clean("".join(parts))
+
+
+_FIRST_BODY_BEFORE = etree.XPath('(ancestor::*[@itemprop="articleBody"] | preceding::*[@itemprop="articleBody"])[1]')
+_FIRST_BODY = etree.XPath('(//*[@itemprop="articleBody"])[1]')
+
+
+def first_body_or_article(sel: Selector, text: str | None = None):
+    """The first ``[itemprop=articleBody]`` or ``<article>`` element in document order (what
+    ``(//*[@itemprop="articleBody"] | //article)[1]`` finds), or None.
+
+    The first ``<article>`` is found by lxml's tag iterator (C, it stops there); a body element
+    can only come before it as an ancestor or a preceding element, and is looked for only when
+    the page source TEXT (when known) mentions ``articleBody`` at all."""
+    root = getattr(sel, "root", None)
+    if not hasattr(root, "getroottree"):
+        found = sel.xpath('(//*[@itemprop="articleBody"] | //article)[1]')
+        return found[0].root if found else None
+    doc = root.getroottree().getroot()
+    article = next(doc.iter("article"), None)
+    if text is not None and "articleBody" not in text:
+        return article
+    before = _FIRST_BODY_BEFORE(article) if article is not None else _FIRST_BODY(doc)
+    return before[0] if before else article

@@ -27,7 +27,7 @@ from typing import Any
 from parsel import Selector
 
 from crawler.extract import generic, walls
-from crawler.extract.dom import element_text
+from crawler.extract.dom import element_text, first_body_or_article
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first, join_paragraphs
@@ -409,8 +409,8 @@ class ArticlePage:
         when it says the body is whole, None when it says nothing (``crawler.extract.walls``).
         Sites that know their body element pass it; here: ``[itemprop=articleBody]``, else
         ``<article>``."""
-        node = self.sel.xpath('(//*[@itemprop="articleBody"] | //article)[1]')
-        return walls.body_truncated(self.sel.root, node[0].root if node else None, self.ld)
+        node = first_body_or_article(self.sel, getattr(self.sel, "page_text", None))
+        return walls.body_truncated(self.sel.root, node, self.ld)
 
     def hints(self) -> dict[str, Any]:
         """Raw evidence for the pipelines (see crawler/items.py)."""

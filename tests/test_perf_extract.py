@@ -433,3 +433,22 @@ def test_first_body_or_article_is_the_union_query(html):
     for scope in (sel, *sel.css("body")[:1]):
         assert first_body_or_article(scope, text) is want
         assert first_body_or_article(scope) is want
+
+
+def test_page_selector_results_are_plain_selectors_and_answer_like_parsel():
+    """The page selector asks a plain twin: result nodes are plain selectors (cheaper to make),
+    each query is asked once, and every answer equals parsel's own."""
+    from crawler.sites.base import PageSelector
+
+    html = "<html><head><title>T</title></head><body><p class='a'>x</p><p>y</p></body></html>"
+    page = PageSelector.of(Selector(text=html))
+    plain = Selector(text=html)
+    for query in ("//p", "//p[@class='a']/text()", "//title/text()", "//nothing"):
+        got = page.xpath(query)
+        assert got.getall() == plain.xpath(query).getall()
+        assert all(type(s) is Selector for s in got)
+        asked = page._memo[query]
+        again = page.xpath(query)
+        assert again is not got and again.getall() == got.getall() and page._memo[query] is asked  # asked once
+    assert page.css("p.a::text").getall() == ["x"]
+    assert len(page._memo) == 5  # the CSS query was translated and asked once, through the memo

@@ -56,12 +56,13 @@ class PageSelector(Selector):
     it (~10 us) can tell that a whole-page query would find nothing (see ``dom.could_match``).
     """
 
-    __slots__ = ("_memo", "page_text")
+    __slots__ = ("_memo", "page_text", "_plain")
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._memo: dict[str, Any] | None = None
         self.page_text: str | None = None
+        self._plain: Selector | None = None
 
     @classmethod
     def of(cls, sel: Selector, text: str | None = None) -> Selector:
@@ -76,6 +77,9 @@ class PageSelector(Selector):
             return sel
         page = cls(root=sel.root, type="html", namespaces=dict(sel.namespaces))
         page._memo = {}
+        # queries run on a plain twin: parsel makes each result node a selector of the class
+        # asked, and a plain one is cheaper to make than a page selector (~50 a page)
+        page._plain = Selector(root=sel.root, type="html", namespaces=dict(sel.namespaces))
         if text is None and sel.root.getparent() is None:
             text = getattr(sel, "_text", None)  # parsel keeps the text a selector was built from
         page.page_text = text if isinstance(text, str) else None
@@ -87,7 +91,7 @@ class PageSelector(Selector):
             return super().xpath(query, namespaces, **kwargs)
         hit = memo.get(query)
         if hit is None:
-            hit = memo[query] = super().xpath(query)
+            hit = memo[query] = self._plain.xpath(query)
         return self.selectorlist_cls(hit)  # a new list: callers may change theirs
 
 

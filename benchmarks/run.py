@@ -425,16 +425,24 @@ def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick:
     def lxml_parse(url, body):
         lxml.html.document_fromstring(body)
 
+    #: url -> (CPU seconds of its page object, the library fallbacks it used), last pass
+    per_page: dict[str, tuple[float, list[str]]] = {}
+
     def ours(url, body):
+        t0 = time.process_time()
         response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
                                 request=Request(url, meta={"fetched_at": "2026-01-01T00:00:00Z"}))
         if url in listings:
             list(spiders[spider_of[url]].listing_links(response))
+            per_page[url] = (time.process_time() - t0, [])
         else:
-            spiders[spider_of[url]].page_for(response).items()
+            page = spiders[spider_of[url]].page_for(response)
+            page.items()
+            per_page[url] = (time.process_time() - t0, list(page.fallbacks))
 
     out = {"lxml_parse_ms": timed(lxml_parse, pages, repeat=2 if quick else 3)}
     out["ours_extract_ms"] = timed(ours, pages)
+    out["fallback_cost"] = fallback_cost(per_page)
     try:
         import trafilatura
 
@@ -442,6 +450,19 @@ def in_process(pages: list[tuple[str, bytes]], spider_of: dict[str, str], quick:
         out["trafilatura_ms"] = timed(lambda u, b: trafilatura.extract(b.decode("utf-8", "replace"), url=u), pages)
     except ImportError:
         out["trafilatura_ms"] = None
+    return out
+
+
+def fallback_cost(per_page: dict[str, tuple[float, list[str]]]) -> dict:
+    """The in-process cost of the pages whose fields needed a library fallback, apart from the
+    others: {pages, ms_per_page} for ``with`` and ``without``, and the fallbacks' share of the CPU."""
+    groups: dict[str, list[float]] = {"with": [], "without": []}
+    for seconds, used in per_page.values():
+        groups["with" if used else "without"].append(seconds)
+    total = sum(sum(v) for v in groups.values())
+    out = {k: {"pages": len(v), "ms_per_page": round(sum(v) / len(v) * 1000, 3) if v else None}
+           for k, v in groups.items()}
+    out["cpu_share_with"] = round(sum(groups["with"]) / total, 4) if total else 0.0
     return out
 
 
@@ -848,7 +869,7 @@ def table(r: dict) -> str:
             lines.append(f"| full − floor (our own work: fields, dates, attribution, dedupe, JSONL) | {tp['ours_above_floor_ms']:.2f} | | | |")
         lines.append("")
         if "fallback_share" in f:
-            lines.append(fallback_line(f))
+            lines.append(fallback_line(f, tp.get("fallback_cost")))
             lines.append("")
         spread = {k: run_spread(tp[k]) for k in ("full", "bare", "floor") if isinstance(tp.get(k), dict)}
         spread = {k: v for k, v in spread.items() if v}
@@ -951,14 +972,25 @@ def profile_lines(name: str, prof: dict, missed: list[str]) -> list[str]:
     return lines
 
 
-def fallback_line(full: dict) -> str:
-    """The share of pages whose fields needed a library fallback (stats ``fallback/<field>/<library>``)."""
+def fallback_line(full: dict, cost: dict | None = None) -> str:
+    """The share of pages whose fields needed a library fallback (stats ``fallback/<field>/<library>``)
+    and, when measured (COST: :func:`fallback_cost`), what those pages cost apart from the others."""
     shares = full.get("fallback_share") or {}
     head = "Pages that needed a library fallback (crawl stats `fallback/<field>/<library>`): "
     if not shares:
-        return head + f"none (0 of {full['pages']} pages; 0 %)."
-    return head + "; ".join(f"`{k}` {full['fallback'][k]} of {full['pages']} pages ({v * 100:.1f} %)"
-                            for k, v in shares.items()) + "."
+        line = head + f"none (0 of {full['pages']} pages; 0 %)."
+    else:
+        line = head + "; ".join(f"`{k}` {full['fallback'][k]} of {full['pages']} pages ({v * 100:.1f} %)"
+                                for k, v in shares.items()) + "."
+    if cost and cost.get("with", {}).get("pages"):
+        w, wo = cost["with"], cost["without"]
+        line += (f" In process, parse + page object: the {w['pages']} pages with a fallback "
+                 f"{w['ms_per_page']:.2f} ms a page, the {wo['pages']} without "
+                 + (f"{wo['ms_per_page']:.2f} ms" if wo.get("ms_per_page") is not None else "none")
+                 + f"; the fallbacks' pages take {cost['cpu_share_with'] * 100:.0f} % of that CPU.")
+    elif cost:
+        line += " In process no page used a fallback: the known layouts pay nothing for them."
+    return line
 
 
 def main(argv=None) -> int:

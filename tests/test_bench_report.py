@@ -252,6 +252,23 @@ def test_fallback_counters_are_read_from_the_run_report_and_shown_as_shares(tmp_
     assert "none (0 of 120 pages; 0 %)" in fallback_line({"pages": 120, "fallback": {}, "fallback_share": {}})
 
 
+def test_fallback_pages_cost_is_measured_apart_from_the_others():
+    from benchmarks.run import fallback_cost, fallback_line
+
+    per_page = {"a": (0.002, []), "b": (0.004, []), "c": (0.030, ["body/trafilatura"]),
+                "d": (0.010, ["date_published/htmldate", "authors/trafilatura"])}
+    cost = fallback_cost(per_page)
+    assert cost["with"] == {"pages": 2, "ms_per_page": 20.0}
+    assert cost["without"] == {"pages": 2, "ms_per_page": 3.0}
+    assert cost["cpu_share_with"] == round(0.040 / 0.046, 4)
+    full = {"pages": 4, "fallback": {"fallback/body/trafilatura": 1}, "fallback_share": {"fallback/body/trafilatura": 0.25}}
+    line = fallback_line(full, cost)
+    assert "the 2 pages with a fallback 20.00 ms a page, the 2 without 3.00 ms" in line and "87 %" in line
+    none = fallback_cost({"a": (0.002, [])})
+    assert none["with"] == {"pages": 0, "ms_per_page": None} and none["cpu_share_with"] == 0.0
+    assert "known layouts pay nothing" in fallback_line({"pages": 1, "fallback": {}, "fallback_share": {}}, none)
+
+
 def test_table_names_the_corpus_and_shows_the_profile_where_targets_are_missed():
     from benchmarks.run import THROUGHPUT_TARGETS, derive, table
 

@@ -19,24 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks.bench_distributed import PIPELINES, SPIDER
 from tests.liveserver import ROOT, LiveServer
+from tests.test_distributed import _redis_server_cls, _written_lines
 
-SPIDER = "republisher"
 HOST = "www.daily8.com"      # 300 of the corpus's 1,000 pages (seed 11)
-PIPELINES = {
-    "crawler.pipelines.defaults.DefaultsPipeline": 100,
-    "crawler.pipelines.attribution.AttributionPipeline": 300,
-    "crawler.pipelines.dedupe.DedupePipeline": 500,
-    "crawler.pipelines.coverage.CoveragePipeline": 800,
-    "crawler.pipelines.jsonl.JsonlWriterPipeline": 900,
-}
-
-
-def _redis_server_cls():
-    from tools.redis_server import RedisServer, redis_server_binary
-    if redis_server_binary() is None:
-        pytest.fail("redis-server is not installed: apt-get install -y redis-server (.ci/run does it)")
-    return RedisServer
 
 
 @pytest.fixture(scope="module")
@@ -166,14 +153,6 @@ def test_without_the_prefetch_bound_one_worker_hoards(corpus, redis_server, tmp_
     assert min(counts) < 0.2 * 300, counts
 
 
-def _written(works) -> int:
-    n = 0
-    for w in works:
-        for p in (w / "out" / SPIDER).glob("*.jsonl"):
-            n += p.read_bytes().count(b"\n")
-    return n
-
-
 def test_redis_killed_mid_crawl_then_resumed_fetches_each_article_once(corpus, tmp_path):
     """redis-server stopped while three workers crawl (each worker has pages in its downloader
     and callbacks), started again, the same commands again: the server's own log shows every
@@ -186,7 +165,7 @@ def test_redis_killed_mid_crawl_then_resumed_fetches_each_article_once(corpus, t
         works, cmds = _workers(live, tmp_path, urls, server.url)
         procs = _start(cmds)
         deadline = time.monotonic() + 120
-        while _written(works) < 12 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        while _written_lines(works) < 12 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
             time.sleep(0.05)
         assert all(p.poll() is None for p in procs), "workers finished before Redis could be stopped"
         server.stop()                                                          # Redis killed mid-crawl

@@ -156,7 +156,9 @@ def test_without_the_prefetch_bound_one_worker_hoards(corpus, redis_server, tmp_
 def test_redis_killed_mid_crawl_then_resumed_fetches_each_article_once(corpus, tmp_path):
     """redis-server stopped while three workers crawl (each worker has pages in its downloader
     and callbacks), started again, the same commands again: the server's own log shows every
-    article fetched exactly once over the two runs, and every article written once."""
+    article fetched exactly once over the two runs, and every article written once. Before the
+    journal (crawler/distributed/journal.py) the pages in progress at the loss, and those
+    finished since the worker's last heartbeat, were fetched again on resume."""
     folder, all_urls = corpus
     urls = all_urls[:60]
     live = _site(folder, 0.1)
@@ -176,12 +178,19 @@ def test_redis_killed_mid_crawl_then_resumed_fetches_each_article_once(corpus, t
         server.start()                                                         # Redis is back: resume
         assert _wait(_start(cmds)) == [0, 0, 0], _logs(works)
         fetches = _server_fetches(live)
+        resumed = [_reports(w)[-1]["stats"] for w in works]
     finally:
         live.stop()
         server.cleanup()
     assert sorted(fetches) == sorted(urls), set(urls) ^ set(fetches)          # every article fetched ...
     twice = {u: n for u, n in fetches.items() if n > 1}
     assert not twice, (twice, [{k: v for k, v in s.items() if k.startswith("distributed/")} for s in lost])
+    # not vacuous: pages were in progress at the loss, and the resumed run processed them from
+    # the journals (STATE_DIR/distributed/) instead of fetching them again
+    kept = sum(s.get("distributed/journal/kept", 0) for s in lost)
+    assert sum(s.get("distributed/in_progress_at_loss", 0) for s in lost) >= 1 and kept >= 1, lost
+    assert sum(s.get("distributed/journal/replayed", 0) for s in resumed) == kept
+    assert not any((w / "state" / "distributed" / f"{SPIDER}.journal.json").exists() for w in works)
     ids = Counter(r["item_id"] for r in _records(works))
     assert len(ids) == len(urls) and max(ids.values()) == 1                   # ... and written once
     log = "".join((w / "crawl.log").read_text(encoding="utf-8") for w in works)

@@ -137,3 +137,18 @@ def test_without_redis_url_there_is_no_journal(tmp_path, monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     with pytest.raises(NotConfigured):
         LossJournal.from_crawler(get_crawler(Spider, {"STATE_DIR": str(tmp_path)}))
+
+
+def test_responses_that_never_reach_the_callbacks_are_let_go(tmp_path, monkeypatch):
+    """A redirect or a page a middleware drops is never 'done': its response is let go once
+    KEEP_MAX newer ones came, but never one whose callbacks are still running."""
+    class Coordinator:
+        pending = {"busy": 1}
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    journal, _ = _journal(tmp_path, "redis://127.0.0.1:1/0")
+    journal.crawler._distributed_coordinator = Coordinator()
+    assert journal.keep_max == 64
+    for rid in ["busy"] + [f"r{i}" for i in range(100)]:
+        req = _request(rid, f"https://news.example/a/{rid}")
+        journal.process_response(req, _response(req))
+    assert len(journal.kept) == 64 and "busy" in journal.kept and "r99" in journal.kept and "r0" not in journal.kept

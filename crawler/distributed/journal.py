@@ -37,6 +37,7 @@ import base64
 import json
 import os
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -107,7 +108,10 @@ class LossJournal:
         self.stats = crawler.stats
         self.state_dir = crawler.settings.get("STATE_DIR") or ".state"
         self.worker = worker_id(crawler.settings)
-        self.kept: dict[str, dict] = {}      # request id -> its response, until the request is done
+        # request id -> its response, until the request is done; a response that never reaches the
+        # callbacks (a redirect, a page a middleware drops) is let go once KEEP_MAX newer ones came
+        self.kept: OrderedDict[str, dict] = OrderedDict()
+        self.keep_max = max(64, 4 * crawler.settings.getint("CONCURRENT_REQUESTS", 16))
         self.done_at_loss: list[str] = []    # finished before the loss, still in the in-flight hash
         self.replay: dict[str, dict] = {}    # read from the journal: answered from it, not fetched
         self.resumed: set[str] = set()       # ids of self.replay at start: in flight, not to queue again
@@ -144,7 +148,19 @@ class LossJournal:
             stamp = response.headers.get(FETCHED_AT_HEADER)
             self.kept[rid] = encode_response(response.url, response.status, _pairs(response.headers), response.body,
                                              stamp.decode("ascii", "replace") if stamp else utc_now_iso())
+            self.kept.move_to_end(rid)
+            if not self.lost:
+                self._let_go_of_stale()
         return response
+
+    def _let_go_of_stale(self) -> None:
+        """Keep at most KEEP_MAX responses: the oldest ones whose callbacks are not running."""
+        if len(self.kept) <= self.keep_max:
+            return
+        coordinator = getattr(self.crawler, "_distributed_coordinator", None)
+        running = coordinator.pending if coordinator is not None else {}
+        for rid in [r for r in self.kept if r not in running][:len(self.kept) - self.keep_max]:
+            del self.kept[rid]
 
     def _response(self, request, entry: dict):
         from scrapy.http import Headers

@@ -167,7 +167,9 @@ def test_redis_killed_mid_crawl_then_resumed_fetches_each_article_once(corpus, t
         works, cmds = _workers(live, tmp_path, urls, server.url)
         procs = _start(cmds)
         deadline = time.monotonic() + 120
-        while _written_lines(works) < 12 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        # every worker under way (a slow start would meet no Redis at all), some lines written
+        while (_written_lines(works) < 12 or not all(_fetched(w) for w in works)) \
+                and time.monotonic() < deadline and all(p.poll() is None for p in procs):
             time.sleep(0.05)
         assert all(p.poll() is None for p in procs), "workers finished before Redis could be stopped"
         server.stop()                                                          # Redis killed mid-crawl

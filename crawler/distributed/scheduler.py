@@ -130,7 +130,8 @@ class RedisScheduler(_ScrapyRedisScheduler):
         return None  # persistent frontier: never flushed here (see DistributedCoordinator)
 
     def enqueue_request(self, request):
-        if self.guard.down:
+        if self.guard.down:   # a link found after the loss: its page is in the journal and yields it again
+            self.stats.inc_value("distributed/not_enqueued")
             return False
         try:
             fp = request.meta.get("dist_fingerprint") or self.df.request_fingerprint(request)

@@ -8,7 +8,8 @@ and all its items are through the pipelines; the worker removes finished ones fr
 a heartbeat. When Redis dies, (a) the pages being downloaded or in the spider's callbacks finish,
 but their items cannot get a story id without the story index and are dropped, so their
 requests stay in the hash; (b) pages finished since the last heartbeat are still in the hash,
-too. The restart queues everything in its hash again: both kinds were fetched a second time.
+too. The restart queues everything in its hash again: (a) was fetched a second time, and (b) too
+unless the seen-URL store knew it (articles written; not feeds or listings).
 
 What this component does about it:
 

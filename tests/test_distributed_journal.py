@@ -28,6 +28,17 @@ def _entry(url: str = "https://news.example/a/1", body: bytes = PAGE) -> dict:
 
 # ---------------------------------------------------------------------------- the file
 
+def test_a_password_in_a_page_url_is_masked_in_the_journal(tmp_path, redis_client):
+    url, _ = redis_client
+    journal, spider = _journal(tmp_path, url)
+    req = _request("r1", "https://reader:hunter22@news.example/a/1")
+    journal.process_response(req, _response(req))
+    journal.redis_lost([])
+    journal.close(spider, "redis_unavailable")
+    text = journal_path(tmp_path, "republisher").read_text()
+    assert "hunter22" not in text and "news.example/a/1" in text
+
+
 def test_journal_file_round_trip_is_atomic_and_private(tmp_path):
     path = journal_path(tmp_path, "republisher")
     doc = {"spider": "republisher", "done": ["r1"], "replay": {"r2": _entry()}}
@@ -73,7 +84,8 @@ def _request(rid: str, url: str) -> Request:
 
 def _response(request: Request, body: bytes = PAGE) -> HtmlResponse:
     return HtmlResponse(request.url, body=body, request=request,
-                        headers={"Content-Type": "text/html; charset=utf-8", "Set-Cookie": ["a=1", "b=2"]})
+                        headers={"Content-Type": "text/html; charset=utf-8", "Link": ["<a>; rel=x", "<b>; rel=y"],
+                                 "Set-Cookie": ["session=s3cret-token"]})
 
 
 def test_a_loss_keeps_unfinished_pages_and_the_restart_answers_them_without_fetching(tmp_path, redis_client):
@@ -94,6 +106,7 @@ def test_a_loss_keeps_unfinished_pages_and_the_restart_answers_them_without_fetc
     journal.close(spider, "redis_unavailable")
     doc, _ = read_journal(journal_path(tmp_path, "republisher"))
     assert doc["done"] == ["done1"] and sorted(doc["replay"]) == ["mid1", "mid2"]
+    assert "s3cret-token" not in journal_path(tmp_path, "republisher").read_text()   # no session on disk
     assert journal.crawler.stats.get_value("distributed/journal/kept") == 2
 
     # another worker took mid2 over meanwhile (its reclaim): only mid1 is answered from the journal
@@ -106,7 +119,8 @@ def test_a_loss_keeps_unfinished_pages_and_the_restart_answers_them_without_fetc
     assert stats.get_value("distributed/journal/done") == 1 and stats.get_value("distributed/journal/taken_over") == 1
     answer = again.process_request(reqs["mid1"])
     assert answer is not None and FLAG in answer.flags and answer.body == PAGE + b"mid1"
-    assert answer.status == 200 and answer.headers.getlist("Set-Cookie") == [b"a=1", b"b=2"]
+    assert answer.status == 200 and answer.headers.getlist("Link") == [b"<a>; rel=x", b"<b>; rel=y"]
+    assert answer.url == reqs["mid1"].url and not answer.headers.getlist("Set-Cookie")
     assert answer.headers.get("X-Replay-Fetched-At")                     # relative dates: the first fetch's time
     assert again.process_request(_request("other", "https://news.example/a/o")) is None   # fetched as usual
     assert again.process_response(reqs["mid1"], answer) is answer

@@ -87,10 +87,17 @@ def read_journal(path: Path) -> tuple[dict | None, str | None]:
     return doc, None
 
 
+#: response headers never written to the journal (a session is not kept on disk)
+SECRET_HEADERS = {b"set-cookie", b"set-cookie2"}
+
+
 def encode_response(url: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes,
                     fetched_at: str) -> dict:
+    """A response as a journal entry. URL is for people reading the file (pass it masked): the
+    page is rebuilt at the URL of its request, which this layer answers unchanged."""
     return {"url": url, "status": status, "fetched_at": fetched_at,
-            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers],
+            "headers": [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers
+                        if k.lower() not in SECRET_HEADERS],
             "body": base64.b64encode(body).decode("ascii")}
 
 
@@ -144,10 +151,11 @@ class LossJournal:
     def process_response(self, request, response, spider=None):
         rid = request.meta.get("_dist_id")
         if rid and FLAG not in response.flags:
-            from crawler.replay import FETCHED_AT_HEADER
             from crawler.middlewares import utc_now_iso
+            from crawler.reliability import mask_secrets
+            from crawler.replay import FETCHED_AT_HEADER
             stamp = response.headers.get(FETCHED_AT_HEADER)
-            self.kept[rid] = encode_response(response.url, response.status, _pairs(response.headers), response.body,
+            self.kept[rid] = encode_response(mask_secrets(response.url), response.status, _pairs(response.headers), response.body,
                                              stamp.decode("ascii", "replace") if stamp else utc_now_iso())
             self.kept.move_to_end(rid)
             if not self.lost:
@@ -174,8 +182,8 @@ class LossJournal:
         if entry.get("fetched_at") and FETCHED_AT_HEADER.encode() not in headers:
             headers[FETCHED_AT_HEADER] = entry["fetched_at"]   # relative dates resolve as at the fetch
         body = decode_body(entry)
-        cls = responsetypes.from_args(headers=headers, url=entry["url"], body=body)
-        return cls(url=entry["url"], status=int(entry["status"]), headers=headers, body=body, flags=[FLAG],
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(url=request.url, status=int(entry["status"]), headers=headers, body=body, flags=[FLAG],
                    request=request)
 
     # --- called by the coordinator and the guard

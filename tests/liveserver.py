@@ -31,7 +31,9 @@ What it serves (``LiveServer(fixtures=...)``, default the project's ``fixtures/`
 * ``ETag`` (a hash of the body) and ``Last-Modified`` (the fixture's ``fetched_at``), answering
   ``If-None-Match``/``If-Modified-Since`` with 304; gzip when the client accepts it;
 * the fixture's fetch time in ``X-Replay-Fetched-At`` (``stamp_fetch_time=True``), so relative
-  dates resolve as in replay; plain http answers 301 to https, as the real sites do.
+  dates resolve as in replay; plain http answers 301 to https, as the real sites do;
+* ``LiveServer(latency=s)``: every answer but robots.txt comes after S seconds (a server's think
+  time, so that concurrent crawlers overlap).
 
 Scenario hooks (call before the crawl; each returns nothing and can be combined):
 
@@ -293,13 +295,15 @@ class LiveServer:
     """The fixtures' sites over HTTPS (and http) on a random loopback address; see the module doc."""
 
     def __init__(self, fixtures: Path | str | None = FIXTURES, *, extra_hosts: tuple[str, ...] = (),
-                 stamp_fetch_time: bool = True, conditional: bool = True, gzip: bool = True):
+                 stamp_fetch_time: bool = True, conditional: bool = True, gzip: bool = True,
+                 latency: float = 0.0):
         from crawler.replay import ReplayIndex
 
         self.index = ReplayIndex(fixtures) if fixtures else None
         self.stamp_fetch_time = stamp_fetch_time
         self.conditional = conditional
         self.gzip = gzip
+        self.latency = latency      # seconds added to every answer but robots.txt (a real server's think time)
         hosts = set()
         for site in SITE_HOSTS:
             bare = site[4:] if site.startswith("www.") else site
@@ -460,14 +464,14 @@ class LiveServer:
             self._counts.clear()
 
     # --- crawling it
-    def run(self, argv: list[str], tmp: Path, *, settings: dict | None = None, env: dict | None = None,
-            timeout: float = 240) -> "LiveRun":
-        """``scrapy ARGV...`` in a subprocess against this server, OUTPUT_DIR/STATE_DIR under TMP."""
+    def command(self, argv: list[str], tmp: Path, *, settings: dict | None = None,
+                env: dict | None = None) -> tuple[list[str], dict]:
+        """(command line, environment) of ``scrapy ARGV...`` against this server, OUTPUT_DIR and
+        STATE_DIR under TMP: for tests that start several crawls at once (``subprocess.Popen``)."""
         tmp = Path(tmp)
         tmp.mkdir(parents=True, exist_ok=True)
-        out, state = tmp / "out", tmp / "state"
-        before = set((out / "reports").glob("run-*.json")) if (out / "reports").is_dir() else set()
-        merged = {**FAST, "OUTPUT_DIR": str(out), "STATE_DIR": str(state), **self.settings(), **(settings or {})}
+        merged = {**FAST, "OUTPUT_DIR": str(tmp / "out"), "STATE_DIR": str(tmp / "state"), **self.settings(),
+                  **(settings or {})}
         cmd = [*SCRAPY, *argv]
         for k, v in merged.items():
             cmd += ["-s", f"{k}={v}"]
@@ -475,6 +479,15 @@ class LiveServer:
                    if k.lower() not in ("http_proxy", "https_proxy", "no_proxy", "all_proxy", "redis_url")}
         run_env.update(env or {})
         run_env["PYTHONPATH"] = str(ROOT)
+        return cmd, run_env
+
+    def run(self, argv: list[str], tmp: Path, *, settings: dict | None = None, env: dict | None = None,
+            timeout: float = 240) -> "LiveRun":
+        """``scrapy ARGV...`` in a subprocess against this server, OUTPUT_DIR/STATE_DIR under TMP."""
+        tmp = Path(tmp)
+        out, state = tmp / "out", tmp / "state"
+        before = set((out / "reports").glob("run-*.json")) if (out / "reports").is_dir() else set()
+        cmd, run_env = self.command(argv, tmp, settings=settings, env=env)
         started = time.monotonic()
         proc = subprocess.run(cmd, cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=timeout)
         log = proc.stdout + proc.stderr
@@ -508,6 +521,8 @@ class LiveServer:
         if callable(delay):
             got = delay(req)
             delay = got[1] if got else 0.0
+        if not delay and self.latency and req.path != "/robots.txt":
+            delay = self.latency
         if delay:
             route = _copy(route, delay_s=float(delay))
         return route

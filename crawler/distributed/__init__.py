@@ -32,6 +32,9 @@ it the crawler runs exactly as before and needs no Redis. With it, :class:`Distr
 * **Redis going away**: the first connection error anywhere (scheduler, dupefilter, seen
   store, story index) logs one clear ERROR naming Redis (password masked), stops handing items
   to the JSONL writer and closes the spider with reason ``redis_unavailable``: exit code 1.
+  Requests not started stay in flight (queued again on restart); the pages in progress finish
+  and are kept, with the ids of the requests finished since the last heartbeat, in a journal in
+  ``STATE_DIR``, so that the resumed run processes them without fetching them again.
 
 Settings: ``REDIS_URL``; ``DISTRIBUTED_WORKER_ID`` (default ``<host>-<hash of OUTPUT_DIR>``,
 stable across restarts); ``DISTRIBUTED_HEARTBEAT`` (1.0 s); ``DISTRIBUTED_RECLAIM_AFTER`` (30 s);
@@ -52,6 +55,8 @@ Where each piece lives (one component a file, as in ``crawler/pipelines/``):
 ``incremental.py``            :class:`RedisIncrementalMiddleware` (over that store)
 ``dedupe.py``                 :class:`RedisDedupePipeline` (story index in Redis)
 ``guard.py``                  :class:`RedisGuard`: Redis lost -> one ERROR, clean stop, exit 1
+``journal.py``                :class:`LossJournal` (downloader middleware): what a Redis loss
+                              left in progress, kept in STATE_DIR and replayed on restart
 ``common.py``                 the Redis URL/client, worker id, key names (no Scrapy component)
 ``warc.py``                   :class:`DistributedWarcSource` (``-a warc=``): archive files claimed
                               one at a time with a lease, a killed worker's file taken over
@@ -71,7 +76,7 @@ _EXPORTS = {
     "RedisDedupePipeline": "dedupe", "RedisGuard": "guard", "redis_url": "common", "mask_url": "common",
     "client_from_url": "common", "crawler_client": "common", "worker_id": "common", "prefix": "common",
     "REDIS_ERRORS": "common", "QUEUE_KEY": "common", "DUPEFILTER_KEY": "common", "START_URLS_KEY": "common",
-    "DistributedWarcSource": "warc",
+    "DistributedWarcSource": "warc", "LossJournal": "journal",
 }
 
 __all__ = sorted(_EXPORTS)

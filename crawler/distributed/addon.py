@@ -40,6 +40,7 @@ class DistributedAddon:
             settings.set("HEALTH_MIN_ITEMS", 0, priority=p)
         from crawler.distributed.coordinator import DistributedCoordinator
         from crawler.distributed.incremental import RedisIncrementalMiddleware
+        from crawler.distributed.journal import LossJournal
         from crawler.distributed.tracking import DistributedSpiderMiddleware
         from crawler.incremental import IncrementalMiddleware
 
@@ -52,6 +53,8 @@ class DistributedAddon:
             _replace_component(settings, name, old, new)
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", DistributedSpiderMiddleware, 5)
         settings.set_in_component_priority_dict("EXTENSIONS", DistributedCoordinator, 10)
+        # next to the downloader (after WARC_DIR's archive, 990): raw responses kept and replayed
+        settings.set_in_component_priority_dict("DOWNLOADER_MIDDLEWARES", LossJournal, 995)
 
 
 def _replace_component(settings, name: str, old, new) -> None:

@@ -87,9 +87,15 @@ class DistributedCoordinator:
         else:
             self.pending.pop(rid, None)
             self.done.append(rid)
+            if self.journal is not None:
+                self.journal.forget(rid)
+
+    @property
+    def journal(self):
+        return getattr(self.crawler, "_distributed_journal", None)
 
     def response_received(self, response, request, **kw) -> None:
-        if self.fetch_log is not None:
+        if self.fetch_log is not None and "journal" not in response.flags:   # a kept page is not fetched
             self.fetch_log.write(request.url + "\n")
 
     # --- redis helpers
@@ -102,13 +108,16 @@ class DistributedCoordinator:
 
     def _flush_done(self) -> None:
         if self.done:
-            done, self.done = self.done, []
-            self.r.hdel(self.inflight_key, *done)
+            n = len(self.done)
+            self.r.hdel(self.inflight_key, *self.done[:n])
+            del self.done[:n]   # only once Redis took them: a loss in between leaves them to the journal
 
-    def requeue(self, inflight_key: str) -> int:
-        """Put every request of an in-flight hash back into the queue (with its priority)."""
+    def requeue(self, inflight_key: str, keep: set[str] = frozenset()) -> int:
+        """Put every request of an in-flight hash back into the queue (with its priority), but
+        those whose ids are in KEEP."""
         from scrapy_redis import picklecompat
-        rows = self.r.hgetall(inflight_key)
+        rows = {k: v for k, v in self.r.hgetall(inflight_key).items()
+                if (k.decode() if isinstance(k, bytes) else k) not in keep}
         if not rows:
             return 0
         pipe = self.r.pipeline(transaction=True)
@@ -135,7 +144,8 @@ class DistributedCoordinator:
         def opened():
             self.r.hset(self.key("workers"), self.worker, self._now())
             self.r.hset(self.key("starting"), self.worker, 1)
-            n = self.requeue(self.inflight_key)
+            # the pages the journal of a Redis loss kept are processed from it (scheduler.py)
+            n = self.requeue(self.inflight_key, keep=self.journal.resumed if self.journal is not None else set())
             if n:
                 self.crawler.stats.inc_value("distributed/requeued_own", n)
                 logger.warning("distributed: %d requests this worker had in flight when it stopped are queued again", n)
@@ -217,6 +227,8 @@ class DistributedCoordinator:
             # nothing is in progress in this process: whatever it popped is done
             self.done.clear()
             self.r.delete(self.inflight_key)
+            if self.journal is not None:
+                self.journal.forget_all()
             if self.feed() or self.reclaim_dead():
                 return True
             if self.r.zcard(QUEUE_KEY % {"spider": spider.name}):

@@ -39,6 +39,10 @@ class RedisGuard:
             "Redis at %s is unreachable (%s: %s, in %s): this worker stops now and exits with code 1. "
             "Lines already written are complete; nothing is lost: start the same command again when "
             "Redis is back and the crawl resumes.", self.url, type(exc).__name__, exc, where)
+        journal = getattr(self.crawler, "_distributed_journal", None)
+        if journal is not None:   # before anything else ends: what was finished until now
+            coordinator = getattr(self.crawler, "_distributed_coordinator", None)
+            journal.redis_lost(list(coordinator.done) if coordinator is not None else [])
         engine = getattr(self.crawler, "engine", None)
         if engine is None or getattr(engine, "spider", None) is None:
             return
@@ -54,9 +58,10 @@ class RedisGuard:
 
     def drop_not_started(self, engine) -> int:
         """Requests waiting in the downloader's slot queues are not downloaded: each stays in this
-        worker's in-flight hash in Redis, and its restart queues it again (fetched once, then).
-        Downloads already under way finish; their pages are fetched again on the restart, as
-        their items cannot be written without Redis (``distributed/in_progress_at_loss``)."""
+        worker's in-flight hash in Redis, and its restart queues it again (fetched once, then);
+        :class:`LossJournal` refuses the ones that reach the downloader later. Downloads already
+        under way and answers in the callbacks finish: their pages are kept in the journal and
+        processed on resume without a second fetch (``distributed/in_progress_at_loss``)."""
         from scrapy.exceptions import IgnoreRequest
         from twisted.python.failure import Failure
 
@@ -73,9 +78,9 @@ class RedisGuard:
                 dropped += 1
                 dfd.errback(Failure(IgnoreRequest("not started: Redis is unavailable; queued again on restart")))
         stats = self.crawler.stats
-        stats.set_value("distributed/not_started", dropped)
+        stats.inc_value("distributed/not_started", dropped)
         stats.set_value("distributed/in_progress_at_loss", in_progress)
         logger.warning("Redis lost: %d requests this worker had not started are left in its in-flight list "
-                       "(queued again when it restarts); %d in progress end here and are fetched again then",
-                       dropped, in_progress)
+                       "(queued again when it restarts); %d in progress finish and are kept in its journal "
+                       "(processed on restart without fetching them again)", dropped, in_progress)
         return dropped

@@ -82,6 +82,7 @@ class RedisScheduler(_ScrapyRedisScheduler):
         inst.guard = guard
         inst.worker = worker_id(s)
         inst.prefetch = max(0, s.getint("REDIS_PREFETCH", 2))
+        inst.local = []
         inst._enqueue = server.register_script(_ENQUEUE)
         inst._pop = server.register_script(_POP)
         return inst
@@ -101,12 +102,36 @@ class RedisScheduler(_ScrapyRedisScheduler):
             return
         if queued:
             logger.info("resuming the crawl: %d requests in the shared frontier %s", queued, self.queue.key)
+        self.local = self._from_journal(spider)
+
+    def _from_journal(self, spider) -> list:
+        """The requests of this worker's last Redis loss whose pages the journal kept (answered
+        from it by :class:`LossJournal`, not fetched): handed out before the shared queue."""
+        journal = getattr(self.crawler, "_distributed_journal", None)
+        if journal is None or self.guard.down:
+            return []
+        rows = self.guard.call(lambda: journal.resume(spider, self.server, self.inflight_key), "journal", {})
+        out = []
+        for rid, data in rows.items():
+            try:
+                request = self.queue._decode_request(data)
+            except Exception as exc:  # noqa: BLE001 - as in next_request
+                logger.error("dropped a journaled request that cannot be decoded: %r", exc)
+                self.stats.inc_value("distributed/undecodable")
+                continue
+            request.meta["_dist_id"] = rid
+            out.append(request)
+        return out
 
     def close(self, reason):
+        journal = getattr(self.crawler, "_distributed_journal", None)
+        if journal is not None:   # downloads and callbacks are over: what a Redis loss left, kept
+            journal.close(self.spider, reason)
         return None  # persistent frontier: never flushed here (see DistributedCoordinator)
 
     def enqueue_request(self, request):
-        if self.guard.down:
+        if self.guard.down:   # a link found after the loss: its page is in the journal and yields it again
+            self.stats.inc_value("distributed/not_enqueued")
             return False
         try:
             fp = request.meta.get("dist_fingerprint") or self.df.request_fingerprint(request)
@@ -126,6 +151,9 @@ class RedisScheduler(_ScrapyRedisScheduler):
     def next_request(self):
         if self.guard.down:
             return None
+        if self.local:
+            self.stats.inc_value("scheduler/dequeued/journal")
+            return self.local.pop(0)
         if self.prefetch:
             now = held(self.crawler.engine)
             if now >= self.prefetch:
@@ -152,6 +180,8 @@ class RedisScheduler(_ScrapyRedisScheduler):
     def has_pending_requests(self):
         if self.guard.down:
             return False
+        if self.local:
+            return True
         try:
             return len(self.queue) > 0
         except REDIS_ERRORS as exc:

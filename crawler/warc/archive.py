@@ -86,7 +86,7 @@ class WarcArchiveMiddleware:
             self.stats.inc_value("warc/files_recovered")
 
     def process_response(self, request, response, spider=None):
-        if self.writer is None:
+        if self.writer is None or "journal" in response.flags:   # archived when it was fetched (distributed/journal.py)
             return response
         date = warc_date()
         try:

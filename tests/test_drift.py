@@ -174,6 +174,9 @@ _CRAFTED_MARKER_BODIES = [
     "\u00a9 The Publisher", "Recommended for you", "Read also: x", "Related coverage: y",
     # characters that IGNORECASE folds to ASCII letters: every regex is searched
     "\u017fhare this article", "Advert\u0131sement", "Related \u212aey", "\u0130 agree\nRead more:",
+    # line starts: only the text's start and a "\n" count (not a space, "\r" or U+2028 before it)
+    "Text.\n  Related: x", "Text. Related: x", "Text.\r\nRelated: x", "Text.\rRelated: x",
+    "Text.\u2028Related: x", "Related: x", "\nCopyright 2025 The Publisher",
     # marker words in prose only
     "The ministry will share the data and follow the trend; most agree.",
 ]
@@ -210,5 +213,4 @@ def test_only_the_listed_characters_fold_to_ascii_letters():
             folds.add(c)
     letters = re.compile("[a-z]", re.IGNORECASE)
     folds |= {chr(cp) for cp in range(0x80, 0x110000) if not 0xD800 <= cp <= 0xDFFF and letters.match(chr(cp))}
-    assert folds == set("\u0130\u0131\u017f\u212a")
-    assert all(drift._CASE_FOLDS.match(c) for c in folds)
+    assert folds == set(drift._CASE_FOLDS)

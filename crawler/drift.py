@@ -87,18 +87,29 @@ _MARKER_PHRASES = {
 _CASE_FOLDS = "\u0130\u0131\u017f\u212a"
 
 
-def _phrase_test(phrases: tuple[str, ...]):
-    """A function lower-cased text -> whether one of PHRASES is in it (``^``: at a line start)."""
-    starts = tuple(p[1:] for p in phrases if p.startswith("^"))
-    inside = tuple(p for p in phrases if not p.startswith("^")) + tuple("\n" + p for p in starts)
+#: line-start phrases are looked up in the first characters of each line only (longer than any)
+_HEAD = 32
 
-    def test(low: str) -> bool:
-        return low.startswith(starts) or any(p in low for p in inside)
+
+def _phrase_test(phrases: tuple[str, ...]):
+    """A function (lower-cased text, its line heads) -> whether one of PHRASES is in the text
+    (``^``: at a line start, looked up as ``"\\n" + phrase`` in the line heads)."""
+    starts = tuple("\n" + p[1:] for p in phrases if p.startswith("^"))
+    inside = tuple(p for p in phrases if not p.startswith("^"))
+    assert all(len(p) <= _HEAD + 1 for p in starts)
+
+    def test(low: str, heads: str) -> bool:
+        return any(p in heads for p in starts) or any(p in low for p in inside)
 
     return test
 
 
 _MARKER_SCAN = tuple((name, rx, _phrase_test(_MARKER_PHRASES[name])) for name, rx in _MARKER_RES)
+
+
+def line_heads(text: str, n: int = _HEAD) -> str:
+    """The first N characters of each line of TEXT (lines split at "\\n" only), each after a "\\n"."""
+    return "\n" + "\n".join([ln[:n] for ln in text.split("\n")])
 
 
 def boilerplate_markers(body: str | None) -> list[str]:
@@ -112,7 +123,8 @@ def boilerplate_markers(body: str | None) -> list[str]:
         if c in body:
             return boilerplate_markers_reference(body)
     low = body.lower()
-    return [name for name, rx, has_phrase in _MARKER_SCAN if has_phrase(low) and rx.search(body)]
+    heads = line_heads(low)
+    return [name for name, rx, has_phrase in _MARKER_SCAN if has_phrase(low, heads) and rx.search(body)]
 
 
 def boilerplate_markers_reference(body: str | None) -> list[str]:

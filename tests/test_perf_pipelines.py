@@ -169,3 +169,26 @@ def test_lines_and_hashes_equal_json_on_random_records(record):
         return
     assert jsonl.dumps_line(record) == want
     assert record_hash(record) == record_hash_reference(record)
+
+
+# ---------------------------------------------------------------------------- the pipeline bench
+
+
+def test_pipeline_bench_passes_items_through_every_project_pipeline():
+    """benchmarks/pipeline_cost.py times the project's pipelines themselves: every one is built,
+    every item is written (the writer's signal reaches the dedupe store), each pipeline is timed."""
+    from benchmarks.pipeline_cost import one_round
+    from crawler import settings as project
+
+    by_url = {r["url"]: r for r in _fixture_records() if r.get("kind") == "article" and r.get("source") == "conversation"}
+    records = list(by_url.values())[:3]
+    items = []
+    for r in records:
+        item = _article(r)
+        item.hints = {}
+        item.story_id = item.item_id = None      # as the spider yields them: the pipelines fill these
+        items.append(item)
+    spent, written, stats = one_round(items)
+    assert set(spent) == {path.rsplit(".", 1)[1] for path in project.ITEM_PIPELINES}
+    assert written == len(items) == stats["jsonl/written"] == stats["dedupe/new_story"] > 0
+    assert all(v >= 0 for v in spent.values()) and spent["DedupePipeline"] > 0

@@ -104,12 +104,51 @@ def date_precision(value: str | None) -> str | None:
     return "day" if _DAY.fullmatch(value) else "instant"
 
 
+_AUTHOR_KEYS = ("name", "name_raw", "affiliation", "role", "url")
+_IMAGE_KEYS = ("url", "caption", "credit", "license")
+assert _AUTHOR_KEYS == tuple(f.name for f in fields(Author)) and _IMAGE_KEYS == tuple(f.name for f in fields(Image))
+_LIST_KEYS = frozenset(k for k in RECORD_KEYS if isinstance(_DEFAULTS[k], list))
+
+
 def to_record(item: Any) -> dict[str, Any]:
     """The JSON-ready record of an item: every contract key, nothing internal.
 
     Accepts an `Article` or a plain dict (e.g. from another project); authors
     and images given as dicts are completed with their missing keys.
+
+    The same record as :func:`to_record_reference`, read straight from the attributes for an
+    `Article` with `Author`/`Image` objects (no ``dataclasses.fields`` per author and image, no
+    second pass over them: ~3x faster; the pipelines make a record of every item twice).
     """
+    if type(item) is not Article:
+        return to_record_reference(item)
+    record: dict[str, Any] = {}
+    for key in RECORD_KEYS:
+        value = getattr(item, key, None)
+        if value is None:
+            value = [] if key in _LIST_KEYS else _DEFAULTS[key]
+        elif isinstance(value, _CONTAINERS):
+            if key == "authors" and type(value) is list and all(type(a) is Author for a in value):
+                value = [{"name": a.name, "name_raw": a.name_raw, "affiliation": a.affiliation, "role": a.role,
+                          "url": a.url} for a in value]
+            elif key == "images" and type(value) is list and all(type(i) is Image for i in value):
+                value = [{"url": i.url, "caption": i.caption, "credit": i.credit, "license": i.license}
+                         for i in value]
+            elif key in ("authors", "images"):
+                return to_record_reference(item)
+            else:
+                value = _plain(value)
+        elif key in ("authors", "images"):
+            return to_record_reference(item)
+        record[key] = value
+    record["date_published_precision"] = date_precision(record["date_published"])
+    return record
+
+
+def to_record_reference(item: Any) -> dict[str, Any]:
+    """:func:`to_record` as first written (every value through ``_plain``): the reference the
+    tests compare its fast path with, and the path of anything but an `Article` whose authors
+    and images are `Author` and `Image` objects."""
     get = (lambda k: getattr(item, k, None)) if isinstance(item, Article) else item.get
     record: dict[str, Any] = {}
     for key in RECORD_KEYS:

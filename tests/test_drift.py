@@ -160,3 +160,57 @@ def test_stripped_markup_fails_every_site_with_drift_or_coverage_naming_the_fiel
     # the failed run is kept, but not as a baseline
     entry = json.loads((tmp_path / "state2" / "history" / "jiji.json").read_text())["runs"][-1]
     assert entry["ok"] is False
+
+
+# ---------------------------------------------------------------------------- the fast marker scan
+
+_CRAFTED_MARKER_BODIES = [
+    "A paragraph.\n\nSign up for our weekly NEWSLETTER today.",
+    "A paragraph.\n\nMore on this story: the trial", "A paragraph.\n\nYou might also like | the next one",
+    "A paragraph.\n\nMost viewed:", "Trending now\nText", "Further reading\nText", "See also: x",
+    "Follow us on X", "CLICK HERE to read", "Tap here", "Join us on Facebook", "Like us on Facebook",
+    "Sponsored content", "Continue reading below", "Story continues below  ", "We use cookies to help",
+    "(c) 2025 The Publisher", "(C)\nNext line", "Copyright 2025", "Text.\n\nAll rights reserved.",
+    "\u00a9 The Publisher", "Recommended for you", "Read also: x", "Related coverage: y",
+    # characters that IGNORECASE folds to ASCII letters: every regex is searched
+    "\u017fhare this article", "Advert\u0131sement", "Related \u212aey", "\u0130 agree\nRead more:",
+    # line starts: only the text's start and a "\n" count (not a space, "\r" or U+2028 before it)
+    "Text.\n  Related: x", "Text. Related: x", "Text.\r\nRelated: x", "Text.\rRelated: x",
+    "Text.\u2028Related: x", "Related: x", "\nCopyright 2025 The Publisher",
+    # marker words in prose only
+    "The ministry will share the data and follow the trend; most agree.",
+]
+
+
+@pytest.mark.parametrize("body", _CRAFTED_MARKER_BODIES)
+def test_fast_marker_scan_equals_the_reference_on_crafted_bodies(body):
+    assert drift.boilerplate_markers(body) == drift.boilerplate_markers_reference(body)
+
+
+def test_fast_marker_scan_equals_the_reference_on_fixture_pages_and_eval_texts():
+    bodies = [rec["body"] for path in (ROOT / "fixtures").glob("*/*/expected.json")
+              for rec in (lambda d: d if isinstance(d, list) else [d])(json.loads(path.read_text(encoding="utf-8")))
+              if isinstance(rec, dict) and rec.get("body")]
+    # every line of every body as a paragraph of its own, and each kind's phrases at a line start
+    lines = [ln for b in bodies for ln in b.split("\n") if ln]
+    for phrases in drift._MARKER_PHRASES.values():
+        lines += [f"{p.upper()}: {ln}" for p, ln in zip(phrases, lines)]
+    for body in bodies + lines:
+        assert drift.boilerplate_markers(body) == drift.boilerplate_markers_reference(body), body[:80]
+    assert len(bodies) > 50
+
+
+def test_only_the_listed_characters_fold_to_ascii_letters():
+    """The phrase test is exact when every character IGNORECASE matches with an ASCII letter is
+    that letter or listed in _CASE_FOLDS (then every regex runs), and no other character's lower
+    case holds an ASCII letter."""
+    folds = set()
+    for cp in range(0x80, 0x110000):
+        c = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if any(ch.isascii() and ch.isalpha() for ch in c.lower()):
+            folds.add(c)
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    folds |= {chr(cp) for cp in range(0x80, 0x110000) if not 0xD800 <= cp <= 0xDFFF and letters.match(chr(cp))}
+    assert folds == set(drift._CASE_FOLDS)

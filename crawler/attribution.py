@@ -248,7 +248,12 @@ _TITLE_PREFIX = re.compile(
 _BY_PREFIX = re.compile(
     r"^(?:(?i:(?:written\s+)?by)\s*:?\s+|"
     # "Von Andreas Hoffmann", "Par Loïc Le Clerc": only before two capitalised words ("Von Trotha" stays)
-    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))")
+    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))"
+    # a byline link's or line's lead-in: "Veröffentlicht von", "Weitere Artikel von", "Zeige alle
+    # Beiträge von", "Posted by", "More stories by", "Publié par"
+    r"|^(?i:(?:(?:zeige|alle|weitere|mehr|ein|eine|veröffentlicht|geschrieben|verfasst|artikel|beiträge|beitrag|"
+    r"more|all|view|see|posted|published|posts|articles|stories|publié|écrit|rédigé|article|escrito|"
+    r"publicado|scritto|pubblicato)\s+){1,4}(?:von|by|par|por|da|door)\s*:?\s+)(?=\S)")
 #: A trailing social handle: "Williams Perdomo @wperdomod".
 _HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)

@@ -235,6 +235,7 @@ _NON_PERSON_WORDS = {
     "rundschau", "anzeiger", "tagblatt", "tageblatt", "stiftung", "verein", "initiative",
     "rédaction", "redacción", "redazione", "revista", "diario", "periódico", "giornale", "gazzetta",
     "gazette", "volksblatt",
+    "com", "net", "org", "www",  # a host name read as a name ("Facebook Com")
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"
@@ -310,6 +311,8 @@ def is_person(name: object) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 6:
         return False
+    if tokens[-1].casefold() in _PARTICLES:  # a particle comes before a surname ("Bueltge De" is a host name)
+        return False
     if text.isupper() and len(tokens) <= 2 and lookup_agency(tokens[0]):
         return False
     for token in tokens:
@@ -354,8 +357,21 @@ def _byline_pieces(text: str) -> list[str]:
             continue
         if _CREDENTIAL.match(piece.strip(".")):
             continue  # "Jane Doe, PhD"
-        pieces.append(piece)
+        pieces.extend(_split_conjunction(piece))
     return pieces
+
+
+#: Spanish/Portuguese/Italian "and" between two names ("Rocío Latorre y José Miguel Wilson").
+_Y_E = re.compile(r"\s+(?:y|e)\s+")
+
+
+def _split_conjunction(piece: str) -> list[str]:
+    """PIECE split at " y " / " e " when both sides have two words or more: two people; "José
+    Ortega y Gasset" (a particle before one word) stays one name."""
+    parts = _Y_E.split(piece)
+    if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts):
+        return parts
+    return [piece]
 
 
 def is_placeholder(text: object) -> bool:

@@ -98,6 +98,12 @@ BYLINE_CASES = [
     ("Publié par Marie Dupont", ["Marie Dupont"]),
     ("Veröffentlicht von tidewatcher", []),        # a handle is no person
     ("Alle Fischer", ["Alle Fischer"]),            # a lead-in word alone is a name
+    # Spanish/Portuguese "and" between two names of two words or more; a particle before one word stays
+    ("Isabel Caro, Rocío Latorre y José Miguel Wilson", ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]),
+    ("Luana Patriolino e Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+    ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+    # host names read as names: a particle last, a web word
+    ("Bueltge De", []), ("Facebook Com", []), ("Ciphacipha Net", []),
     ("KYODO NEWS", []),
     ("JIJI", []),
     ("Bloomberg", []),

@@ -206,6 +206,7 @@ def test_htmldate_reads_the_page_before_the_url():
     ("Harbourweekly Staff", []),
     ("Badische Zeitung; PETA-Team; Hanns-Seidel-Stiftung e.V.", []),
     ("Presse Augsburg", []), ("ET Online", []),
+    ("Prisma Média; Harbour Media Group", []),  # publishing groups
 ])
 def test_library_people_are_people_only(raw, people):
     assert generic.library_people(raw, "https://www.harbourweekly.example/2024/x", "Harbour Weekly") == people
@@ -397,3 +398,30 @@ RECIPE_LD = json.dumps({"@context": "https://schema.org", "@type": "Recipe", "na
 ])
 def test_reads_as_article(html, article):
     assert generic.reads_as_article(Selector(text=html)) is article
+
+
+def test_trafilatura_naming_the_same_people_and_more_wins_on_an_unknown_layout(monkeypatch):
+    # the page's own sources name one of three authors (a byline element each); trafilatura all three
+    html = DIV_STORY.replace("By Mara Lindqvist", "By Mara Lindqvist</div><div class='byline'>Ken Ito")
+    lib = {"paragraphs": [], "date": None, "title": None, "sitename": None}
+    monkeypatch.setattr(base_mod.generic, "library_document",
+                        lambda html, url=None: {**lib, "author": "Mara Lindqvist; Ken Ito; Sven Olsen"})
+    for cls in _variants():
+        page = _unseen(cls, html)
+        assert [a.name for a in page.authors()] == ["Mara Lindqvist", "Ken Ito", "Sven Olsen"], cls
+        assert "authors/trafilatura" in page.fallbacks, cls
+    # trafilatura naming others: the page's own byline stays, nothing counted
+    monkeypatch.setattr(base_mod.generic, "library_document", lambda html, url=None: {**lib, "author": "Sven Olsen; Ken Ito"})
+    page = ArticlePage(html, "https://harbour.example/a")
+    assert [a.name for a in page.authors()] == ["Mara Lindqvist"] and "authors/trafilatura" not in page.fallbacks
+
+
+def test_the_json_ld_publisher_is_no_author_unless_it_is_a_person():
+    ld = {"@type": "NewsArticle", "headline": "Tide", "publisher": {"@type": "Organization", "name": "Harbour Sport"}}
+    head = "<head><meta name='author' content='Harbour Sport'><script type='application/ld+json'>{}</script>"
+    html = DIV_STORY.replace("<div class='byline'>By Mara Lindqvist</div>", "")
+    page = ArticlePage(html.replace("<head>", head.format(json.dumps(ld))), "https://hb.example/a")
+    assert [a.name for a in page.authors()] == []
+    ld["publisher"] = {"@type": ["Person", "Organization"], "name": "Harbour Sport"}  # a blogger's own site
+    page = ArticlePage(html.replace("<head>", head.format(json.dumps(ld))), "https://hb.example/a")
+    assert [a.name for a in page.authors()] == ["Harbour Sport"]

@@ -397,7 +397,8 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
 #: "Hanns-Seidel-Stiftung e.V.", "Agencies", "ET Online").
 _ORG_WORD = re.compile(
     r"(?i)(?:^|[\s-])(?:stiftung|e\.\s?v\.?|e v|zeitung|verlag|gmbh|agencies|agency|redaktion|team|online|news|"
-    r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?)(?=$|[\s.,-])")
+    r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?|m[eé]dias?|medien|group|groupe|"
+    r"gruppe)(?=$|[\s.,-])")
 
 
 def _many(value) -> list[str]:

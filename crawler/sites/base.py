@@ -233,13 +233,14 @@ class ArticlePage:
             paras, self.body_layer = self.hand_paragraphs()
         return paras
 
-    def library_authors(self) -> list[Author]:
+    def library_authors(self, count: bool = True) -> list[Author]:
         """People trafilatura names as the authors (an unknown layout's last resort): agencies,
-        the site and organisations are not people and are left out."""
+        the site and organisations are not people and are left out. COUNT: note the fallback
+        when there are any."""
         raw = self.library["author"] if self.unknown_layout else None
         out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, *self._own_names())
                if not self.not_author(n)] if raw else []
-        if out:
+        if out and count:
             self.fell_back("authors", "trafilatura")
         return out
 
@@ -257,24 +258,28 @@ class ArticlePage:
         urls, sites = self._own_names()
         return [a for a in authors if a.name and generic.is_author_name(a.name, urls, sites)]
 
-    def generic_authors(self, library: bool = True) -> list[Author]:
+    def generic_authors(self) -> list[Author]:
         """The generic layer's authors, one source at a time, each people only (the next source
         is asked when none is left): JSON-LD, the ``<meta>`` author tags, the visible byline in
-        the article; then trafilatura's (unless not LIBRARY). On an unknown layout a later source
-        that names everyone the first one does and more wins (a JSON-LD block that names only
-        the first of two authors)."""
+        the article; then trafilatura's. On an unknown layout a later
+        source, trafilatura's too, that names everyone the first one does and more wins (a
+        JSON-LD block or a byline element that names only the first of three authors)."""
         chosen: list[Author] = []
         for layer in (self.ld_authors, self.meta_author_list, self.byline_authors):
             out = self.people_only(layer())
-            if not chosen:
-                chosen = out
-            elif len(out) > len(chosen) and all(any(attr.names_match(a.name, b.name) for b in out) for a in chosen):
-                for b in out:  # what the first source knew of each (a profile URL)
-                    b.url = b.url or next((a.url for a in chosen if attr.names_match(a.name, b.name)), None)
-                chosen = out
+            if not chosen or (self.unknown_layout and _names_more(out, chosen)):
+                chosen = _with_urls(out, chosen)
             if chosen and not self.unknown_layout:
                 break
-        return chosen or (self.library_authors() if library else [])
+        if not self.unknown_layout:
+            return chosen
+        if not chosen:
+            return self.library_authors()
+        more = self.library_authors(count=False)  # (trafilatura has read the page for its body)
+        if not _names_more(more, chosen):
+            return chosen
+        self.fell_back("authors", "trafilatura")
+        return _with_urls(more, chosen)
 
     def ld_authors(self) -> list[Author]:
         """The JSON-LD article's authors (organisations left out); a string naming several people
@@ -304,7 +309,14 @@ class ArticlePage:
     def _own_names(self) -> tuple[list[str | None], list[str | None]]:
         """(the page's URLs, the site's names): what a masthead given as an author would be."""
         return ([self.url, canonical(self.sel), self.meta("og:url")],
-                [self.publisher_name, self.meta("og:site_name"), self.library["sitename"] if "library" in self.__dict__ else None])
+                [self.publisher_name, self.meta("og:site_name"), self._ld_publisher(),
+                 self.library["sitename"] if "library" in self.__dict__ else None])
+
+    def _ld_publisher(self) -> str | None:
+        """The JSON-LD publisher's name unless it is a person (a blogger publishes their own site)."""
+        pub = self.ld.get("publisher")
+        pub = pub[0] if isinstance(pub, list) and pub else pub
+        return None if isinstance(pub, dict) and "Person" in str(pub.get("@type", "")) else ld_text(pub)
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
@@ -498,6 +510,18 @@ class ArticlePage:
             self.errors.append(("extra_items", f"{type(exc).__name__}: {exc}"))
             extra = []
         return [art, *extra]
+
+
+def _names_more(more: list[Author], than: list[Author]) -> bool:
+    """Whether MORE names everyone THAN does, and others."""
+    return len(more) > len(than) and all(any(attr.names_match(a.name, b.name) for b in more) for a in than)
+
+
+def _with_urls(authors: list[Author], known: list[Author]) -> list[Author]:
+    """AUTHORS, each with the profile URL a matching one of KNOWN had when it has none."""
+    for b in authors:
+        b.url = b.url or next((a.url for a in known if attr.names_match(a.name, b.name)), None)
+    return authors
 
 
 def _named(names: list[str], raw: str, url: str | None = None, seen: list[Author] = ()) -> list[Author]:

@@ -626,12 +626,15 @@ class RepublisherPage(ArticlePage):
     def not_author(self, name: str) -> bool:
         return name.casefold() == (self.publisher() or "").casefold()
 
+    def byline_authors(self) -> list[Author]:
+        """The byline's people, else the Conversation lightbox's author line."""
+        return self.people_only(super().byline_authors()) or [a for a, _ in self.lightbox_authors()]
+
     def people(self) -> list[Author]:
-        """The generic layer's authors (JSON-LD, the ``<meta>`` author tags, the byline: people
-        only; agencies, the site, 'Staff' … are dropped), else the Conversation lightbox's author
-        line, else trafilatura's."""
-        return (self.generic_authors(library=False) or self.people_only([a for a, _ in self.lightbox_authors()])
-                or self.library_authors())
+        """The generic layer's authors (JSON-LD, the ``<meta>`` author tags, the byline or the
+        lightbox's author line, trafilatura's: people only; agencies, the site, 'Staff' … are
+        dropped)."""
+        return self.generic_authors()
 
     def authors(self) -> list[Author]:
         return self._body_and_authors[1]

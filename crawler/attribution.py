@@ -244,7 +244,7 @@ _NON_PERSON_PHRASES = re.compile(
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:(?:associate|assistant|adjunct|emeritus|emerita|visiting|distinguished)\s+)?"
     r"prof(?:essor)?\.?|assoc\.?\s+prof\.?|asst\.?\s+prof\.?|dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?|"
-    r"rev\.?)\s+(?=\S)", re.I
+    r"rev\.?|herr|frau|monsieur|madame)\s+(?=\S)", re.I
 )
 _BY_PREFIX = re.compile(
     r"^(?:(?i:(?:written\s+)?by)\s*:?\s+|"
@@ -254,7 +254,9 @@ _BY_PREFIX = re.compile(
     # Beiträge von", "Posted by", "More stories by", "Publié par"
     r"|^(?i:(?:(?:zeige|alle|weitere|mehr|ein|eine|veröffentlicht|geschrieben|verfasst|artikel|beiträge|beitrag|"
     r"more|all|view|see|posted|published|posts|articles|stories|publié|écrit|rédigé|article|escrito|"
-    r"publicado|scritto|pubblicato)\s+){1,4}(?:von|by|par|por|da|door)\s*:?\s+)(?=\S)")
+    r"publicado|scritto|pubblicato)\s+){1,4}(?:von|by|par|por|da|door)\s*:?\s+)(?=\S)"
+    # a label before the name: "Auteur Anna Kubišta", "Autor: Jan Novak"
+    r"|^(?i:(?:author|autor|autorin|auteur|autrice|autore|text|texte)\s*:?\s+)(?=[A-Z\u00c0-\u00de])")
 #: A trailing social handle: "Williams Perdomo @wperdomod".
 _HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)

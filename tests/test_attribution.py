@@ -98,6 +98,8 @@ BYLINE_CASES = [
     ("Publié par Marie Dupont", ["Marie Dupont"]),
     ("Veröffentlicht von tidewatcher", []),        # a handle is no person
     ("Alle Fischer", ["Alle Fischer"]),            # a lead-in word alone is a name
+    ("Auteur Anna Kubišta", ["Anna Kubišta"]), ("Autor: Jan Novak", ["Jan Novak"]),  # a label before the name
+    ("Herr Jan Rein", ["Jan Rein"]), ("Herr Rein", []),  # an honorific is no first name
     # Spanish/Portuguese "and" between two names of two words or more; a particle before one word stays
     ("Isabel Caro, Rocío Latorre y José Miguel Wilson", ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]),
     ("Luana Patriolino e Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),

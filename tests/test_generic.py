@@ -425,3 +425,18 @@ def test_the_json_ld_publisher_is_no_author_unless_it_is_a_person():
     ld["publisher"] = {"@type": ["Person", "Organization"], "name": "Harbour Sport"}  # a blogger's own site
     page = ArticlePage(html.replace("<head>", head.format(json.dumps(ld))), "https://hb.example/a")
     assert [a.name for a in page.authors()] == ["Harbour Sport"]
+
+
+def test_a_blogger_given_as_the_json_ld_publisher_is_not_the_publisher_field_before_the_site_name():
+    # the attribution pipeline drops an author named as the publisher: a personal blog's author was lost
+    from crawler.pipelines.attribution import AttributionPipeline
+
+    ld = json.dumps({"@type": "BlogPosting", "headline": "Tide", "author": {"@type": "Person", "name": "Mara Lindqvist"},
+                     "publisher": {"@type": ["Person", "Organization"], "name": "Mara Lindqvist"}})
+    html = DIV_STORY.replace("<head>", f"<head><meta property='og:site_name' content='Harbour Diary'>"
+                             f"<script type='application/ld+json'>{ld}</script>")
+    art = ArticlePage(html, "https://harbour-diary.example/2024/03/tide").article()
+    assert art.publisher == "Harbour Diary"
+    assert [a.name for a in AttributionPipeline().process_item(art).authors] == ["Mara Lindqvist"]
+    bare = ArticlePage(html.replace("<meta property='og:site_name' content='Harbour Diary'>", ""), "https://h.example/a")
+    assert bare.publisher() == "Mara Lindqvist"  # no other name for the site

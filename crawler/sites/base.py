@@ -402,7 +402,10 @@ class ArticlePage:
 
     def publisher(self) -> str | None:
         # lazy: a site that names its publisher never reads the JSON-LD for it
-        return self.publisher_name or first(ld_text(self.ld.get("publisher")), self.meta("og:site_name"))
+        # a person given as the JSON-LD publisher (a blogger's own site) only after og:site_name:
+        # the attribution pipeline drops an author named as the publisher
+        return (self.publisher_name or first(self._ld_publisher(), self.meta("og:site_name"))
+                or ld_text(self.ld.get("publisher")))
 
     def original_publisher(self) -> str | None:
         return None

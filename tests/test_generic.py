@@ -207,6 +207,8 @@ def test_htmldate_reads_the_page_before_the_url():
     ("Badische Zeitung; PETA-Team; Hanns-Seidel-Stiftung e.V.", []),
     ("Presse Augsburg", []), ("ET Online", []),
     ("Prisma Média; Harbour Media Group", []),  # publishing groups
+    ("Deinen Hochzeitsbloggern; Lokalredaktion Mitte; Deutsche Welle", []),  # German compounds, a broadcaster
+    ("ThE PaiN; Leonardo DiCaprio", ["Leonardo DiCaprio"]),  # a mixed-case handle is no name
 ])
 def test_library_people_are_people_only(raw, people):
     assert generic.library_people(raw, "https://www.harbourweekly.example/2024/x", "Harbour Weekly") == people

@@ -398,7 +398,11 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
 _ORG_WORD = re.compile(
     r"(?i)(?:^|[\s-])(?:stiftung|e\.\s?v\.?|e v|zeitung|verlag|gmbh|agencies|agency|redaktion|team|online|news|"
     r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?|m[eé]dias?|medien|group|groupe|"
-    r"gruppe)(?=$|[\s.,-])")
+    r"gruppe|deutsche)(?=$|[\s.,-])"
+    # German compounds ending in one ("Lokalredaktion", "Hochzeitsbloggern")
+    r"|(?i:\w(?:zeitung|redaktion|verlag|bloggern|stiftung|verein|medien))(?=$|[\s.,-])")
+#: A handle written in mixed case ("ThE PaiN"): a word ending in a capital after a small letter.
+_HANDLE_WORD = re.compile(r"[a-z][A-Z](?:\s|$)")
 
 
 def _many(value) -> list[str]:
@@ -436,7 +440,7 @@ def is_author_name(name: str, url=None, site=None) -> bool:
     from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
 
     name = clean(name) or ""
-    return attr.is_person(name) and not names_the_site(name, url, site)
+    return attr.is_person(name) and not _HANDLE_WORD.search(name) and not names_the_site(name, url, site)
 
 
 def library_people(raw: str | None, url=None, site=None) -> list[str]:

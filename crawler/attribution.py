@@ -235,6 +235,7 @@ _NON_PERSON_WORDS = {
     "rundschau", "anzeiger", "tagblatt", "tageblatt", "stiftung", "verein", "initiative",
     "rédaction", "redacción", "redazione", "revista", "diario", "periódico", "giornale", "gazzetta",
     "gazette", "volksblatt",
+    "com", "net", "org", "www",  # a host name read as a name ("Facebook Com")
 }
 _NON_PERSON_PHRASES = re.compile(
     r"^(?:no author|by staff|staff writer|editorial board|the editors|special to\b|"
@@ -243,12 +244,19 @@ _NON_PERSON_PHRASES = re.compile(
 _TITLE_PREFIX = re.compile(
     r"^(?:(?:(?:associate|assistant|adjunct|emeritus|emerita|visiting|distinguished)\s+)?"
     r"prof(?:essor)?\.?|assoc\.?\s+prof\.?|asst\.?\s+prof\.?|dr\.?|mr\.?|mrs\.?|ms\.?|mx\.?|"
-    r"rev\.?)\s+(?=\S)", re.I
+    r"rev\.?|herr|frau|monsieur|madame)\s+(?=\S)", re.I
 )
 _BY_PREFIX = re.compile(
     r"^(?:(?i:(?:written\s+)?by)\s*:?\s+|"
     # "Von Andreas Hoffmann", "Par Loïc Le Clerc": only before two capitalised words ("Von Trotha" stays)
-    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))")
+    r"(?i:von|par|por|door)\s+(?=[A-Z\u00c0-\u00de][\w'’.-]*\s+[A-Z\u00c0-\u00de]))"
+    # a byline link's or line's lead-in: "Veröffentlicht von", "Weitere Artikel von", "Zeige alle
+    # Beiträge von", "Posted by", "More stories by", "Publié par"
+    r"|^(?i:(?:(?:zeige|alle|weitere|mehr|ein|eine|veröffentlicht|geschrieben|verfasst|artikel|beiträge|beitrag|"
+    r"more|all|view|see|posted|published|posts|articles|stories|publié|écrit|rédigé|article|escrito|"
+    r"publicado|scritto|pubblicato)\s+){1,4}(?:von|by|par|por|da|door)\s*:?\s+)(?=\S)"
+    # a label before the name: "Auteur Anna Kubišta", "Autor: Jan Novak"
+    r"|^(?i:(?:author|autor|autorin|auteur|autrice|autore|text|texte)\s*:?\s+)(?=[A-Z\u00c0-\u00de])")
 #: A trailing social handle: "Williams Perdomo @wperdomod".
 _HANDLE_TAIL = re.compile(r"(?<=\S)\s+@\w{2,}$")
 _CREDENTIAL = re.compile(r"^(?:ph\.?\s?d\.?|m\.?d\.?|mba|msc|ma|bsc|ba|llm|frs|obe|mbe|cbe)$", re.I)
@@ -305,6 +313,8 @@ def is_person(name: object) -> bool:
     tokens = text.split()
     if not 2 <= len(tokens) <= 6:
         return False
+    if tokens[-1].casefold() in _PARTICLES:  # a particle comes before a surname ("Bueltge De" is a host name)
+        return False
     if text.isupper() and len(tokens) <= 2 and lookup_agency(tokens[0]):
         return False
     for token in tokens:
@@ -349,8 +359,21 @@ def _byline_pieces(text: str) -> list[str]:
             continue
         if _CREDENTIAL.match(piece.strip(".")):
             continue  # "Jane Doe, PhD"
-        pieces.append(piece)
+        pieces.extend(_split_conjunction(piece))
     return pieces
+
+
+#: Spanish/Portuguese/Italian "and" between two names ("Rocío Latorre y José Miguel Wilson").
+_Y_E = re.compile(r"\s+(?:y|e)\s+")
+
+
+def _split_conjunction(piece: str) -> list[str]:
+    """PIECE split at " y " / " e " when both sides have two words or more: two people; "José
+    Ortega y Gasset" (a particle before one word) stays one name."""
+    parts = _Y_E.split(piece)
+    if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts):
+        return parts
+    return [piece]
 
 
 def is_placeholder(text: object) -> bool:

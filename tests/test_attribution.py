@@ -89,6 +89,23 @@ BYLINE_CASES = [
     ("J. R. R. Tolkien", ["J. R. R. Tolkien"]),
     ("Ludwig van Beethoven and Ana de la Cruz", ["Ludwig van Beethoven", "Ana de la Cruz"]),
     ("Jane Doe and Jane Doe", ["Jane Doe"]),
+    # a byline link's or line's lead-in (author pages, WordPress "posted by" lines)
+    ("Weitere Artikel von Mara Lindqvist", ["Mara Lindqvist"]),
+    ("Zeige alle Beiträge von Mara Lindqvist", ["Mara Lindqvist"]),
+    ("Veröffentlicht von Mara Lindqvist und Ken Ito", ["Mara Lindqvist", "Ken Ito"]),
+    ("Posted by Jane Doe", ["Jane Doe"]),
+    ("More stories by Jane Doe and John Smith", ["Jane Doe", "John Smith"]),
+    ("Publié par Marie Dupont", ["Marie Dupont"]),
+    ("Veröffentlicht von tidewatcher", []),        # a handle is no person
+    ("Alle Fischer", ["Alle Fischer"]),            # a lead-in word alone is a name
+    ("Auteur Anna Kubišta", ["Anna Kubišta"]), ("Autor: Jan Novak", ["Jan Novak"]),  # a label before the name
+    ("Herr Jan Rein", ["Jan Rein"]), ("Herr Rein", []),  # an honorific is no first name
+    # Spanish/Portuguese "and" between two names of two words or more; a particle before one word stays
+    ("Isabel Caro, Rocío Latorre y José Miguel Wilson", ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]),
+    ("Luana Patriolino e Raphael Felice", ["Luana Patriolino", "Raphael Felice"]),
+    ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+    # host names read as names: a particle last, a web word
+    ("Bueltge De", []), ("Facebook Com", []), ("Ciphacipha Net", []),
     ("KYODO NEWS", []),
     ("JIJI", []),
     ("Bloomberg", []),

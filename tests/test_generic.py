@@ -119,8 +119,8 @@ def test_unknown_layouts_read_the_body_date_and_author_through_the_libraries(cls
     assert ("date/htmldate" in page.fallbacks) == (art.date_published_raw == "2024-03-04")
     assert "body/trafilatura" in page.fallbacks and art.hints["fallbacks"] == page.fallbacks
     assert [a.name for a in art.authors] == ["Mara Lindqvist"]
-    # the republisher and Kyodo read a div.byline themselves; the others ask trafilatura
-    assert ("authors/trafilatura" in page.fallbacks) == (cls in (ArticlePage, JijiGeneric))
+    # the generic layer reads the div.byline itself: no variant asks trafilatura for it
+    assert "authors/trafilatura" not in page.fallbacks
 
 
 def test_a_known_layout_pays_for_no_library_when_its_readers_find_the_fields(monkeypatch):
@@ -206,6 +206,9 @@ def test_htmldate_reads_the_page_before_the_url():
     ("Harbourweekly Staff", []),
     ("Badische Zeitung; PETA-Team; Hanns-Seidel-Stiftung e.V.", []),
     ("Presse Augsburg", []), ("ET Online", []),
+    ("Prisma Média; Harbour Media Group", []),  # publishing groups
+    ("Deinen Hochzeitsbloggern; Lokalredaktion Mitte; Deutsche Welle", []),  # German compounds, a broadcaster
+    ("ThE PaiN; Leonardo DiCaprio", ["Leonardo DiCaprio"]),  # a mixed-case handle is no name
 ])
 def test_library_people_are_people_only(raw, people):
     assert generic.library_people(raw, "https://www.harbourweekly.example/2024/x", "Harbour Weekly") == people
@@ -214,7 +217,9 @@ def test_library_people_are_people_only(raw, people):
 def test_an_unknown_layout_drops_a_masthead_author():
     html = DIV_STORY.replace("<head>", "<head><meta name='author' content='Harbour Weekly'>")
     page = ArticlePage(html, "https://www.harbour-weekly.example/2024/03/tide-gauge")
-    assert [a.name for a in page.authors()] == []  # (trafilatura reads the same meta: no person either)
+    assert [a.name for a in page.authors()] == ["Mara Lindqvist"]  # the masthead left out, the byline read
+    bare = ArticlePage(html.replace("<div class='byline'>By Mara Lindqvist</div>", ""), page.url)
+    assert [a.name for a in bare.authors()] == []  # (trafilatura reads the same meta: no person either)
 
     class Known(ArticlePage):
         unknown_layout = False
@@ -282,3 +287,162 @@ def test_a_list_of_author_links_on_an_unseen_layout_is_no_byline():
     html = html.replace("<div class='byline'>By Mara Lindqvist</div>", "")
     page = JapanTimesPage(html, "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/")
     assert not {"Anna Conkling", "Ross Barkan"} & {a.name for a in page.authors()}
+
+
+# ------------------------------------------------------------------ authors: one generic layer for every variant
+def _unseen(cls, html):
+    from crawler.sites.conversation import ConversationGeneric
+    from crawler.sites.japantimes import JapanTimesPage
+
+    urls = {ConversationGeneric: "https://theconversation.com/tide-gauge-moved-after-storm-254001",
+            KyodoGeneric: "https://english.kyodonews.net/articles/-/9000001",
+            JijiGeneric: "https://jen.jiji.com/jc/eng?g=eco&k=2026000000001",
+            JapanTimesPage: "https://www.japantimes.co.jp/news/2026/01/01/japan/eval-page-1/"}
+    return cls(html, urls.get(cls, "https://harbour.example/2024/03/tide-gauge"))
+
+
+def _variants():
+    from crawler.sites.conversation import ConversationGeneric
+    from crawler.sites.japantimes import JapanTimesPage
+
+    return (ArticlePage, RepublisherPage, KyodoGeneric, JijiGeneric, JapanTimesPage, ConversationGeneric)
+
+
+def test_every_unknown_layout_reads_the_visible_byline_before_the_library(monkeypatch):
+    # no JSON-LD, no <meta> author: the byline printed in the article is read by every variant
+    # (before, only the republisher and Kyodo read it; the others took trafilatura's string)
+    html = DIV_STORY.replace("By Mara Lindqvist", "By <a rel='author' href='/people/ml'>Mara Lindqvist</a> and Ken Ito")
+    monkeypatch.setattr(base_mod.generic, "library_document",
+                        lambda html, url=None: {"paragraphs": [], "date": None, "author": "Harbour Weekly; Sven Olsen",
+                                                "title": None, "sitename": None})
+    for cls in _variants():
+        page = _unseen(cls, html)
+        assert [a.name for a in page.authors()] == ["Mara Lindqvist", "Ken Ito"], cls
+        assert "authors/trafilatura" not in page.fallbacks, cls
+
+
+def test_a_byline_in_teasers_or_comments_is_not_the_articles(monkeypatch):
+    related = ("<div class='related-posts'><h3>More</h3><div class='byline'>By Anna Conkling</div></div>"
+               "<ol class='comment-list'><li><span class='author-name'>Ross Barkan</span> wrote</li></ol>")
+    html = DIV_STORY.replace("<div class='byline'>By Mara Lindqvist</div>", "").replace("</div></div>", "</div></div>" + related)
+    assert generic.byline_text(Selector(text=html)) is None
+    monkeypatch.setattr(base_mod.generic, "library_document",  # (trafilatura's own reading aside)
+                        lambda html, url=None: {"paragraphs": [], "date": None, "author": None, "title": None, "sitename": None})
+    for cls in _variants():
+        assert not {"Anna Conkling", "Ross Barkan"} & {a.name for a in _unseen(cls, html).authors()}, cls
+    # one selector printing more than three names is a teaser list, even outside a named block
+    cards = "".join(f"<div class='card'><span class='byline'>By {n}</span></div>"
+                    for n in ("Anna Conkling", "Ross Barkan", "Rhoda Feng", "Andrew Scott"))
+    assert generic.byline_text(Selector(text=DIV_STORY.replace("</body>", cards + "</body>"))) is None
+    # the article's own byline is found beside them
+    assert generic.byline_text(Selector(text=DIV_STORY.replace("</body>", related + "</body>"))) == "By Mara Lindqvist"
+
+
+def test_a_screen_reader_label_is_no_part_of_the_byline():
+    html = DIV_STORY.replace("By Mara Lindqvist", "<span class='screen-reader-text'>Author</span><a href='/a/ml'>Mara Lindqvist</a>")
+    assert generic.byline_text(Selector(text=html)) == "Mara Lindqvist"
+    assert [a.name for a in ArticlePage(html, "https://harbour.example/2024/03/tide-gauge").authors()] == ["Mara Lindqvist"]
+
+
+def test_json_ld_person_typed_as_a_list_is_read_before_a_theme_credit_in_meta():
+    # a Yoast graph: the author is an @id reference to {"@type": ["Person"]}; <meta name=author> credits the theme
+    ld = json.dumps({"@graph": [
+        {"@type": "NewsArticle", "headline": "Tide gauge moved after storm", "author": {"@id": "https://harbour.example/#/p/1"}},
+        {"@type": ["Person"], "@id": "https://harbour.example/#/p/1", "name": "Mara Lindqvist"},
+        {"@type": ["Person", "Organization"], "@id": "https://harbour.example/#/o/1", "name": "Harbour Weekly"}]})
+    html = DIV_STORY.replace("<head>", f"<head><meta name='author' content='Sven Olsen und Theme Designs'>"
+                             f"<script type='application/ld+json'>{ld}</script>")
+    html = html.replace("<div class='byline'>By Mara Lindqvist</div>", "")
+    for cls in _variants():
+        assert [a.name for a in _unseen(cls, html).authors()] == ["Mara Lindqvist"], cls
+
+
+def test_a_later_source_naming_more_of_the_same_people_wins_on_an_unknown_layout():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Tide", "author": {"@type": "Person", "name": "Mara Lindqvist",
+                                                                          "url": "https://harbour.example/people/ml"}})
+    head = (f"<head><script type='application/ld+json'>{ld}</script>"
+            "<meta name='author' content='Mara Lindqvist'><meta name='author' content='Ken Ito'>")
+    html = DIV_STORY.replace("<head>", head)
+    for cls in _variants():
+        authors = _unseen(cls, html).authors()
+        assert [a.name for a in authors] == ["Mara Lindqvist", "Ken Ito"], cls
+    # what the first source knew (a profile URL) is kept (The Conversation reads its <meta> first)
+    assert ArticlePage(html, "https://harbour.example/a").authors()[0].url == "https://harbour.example/people/ml"
+    # a source naming someone else does not replace the first one
+    other = html.replace("content='Mara Lindqvist'", "content='Sven Olsen'")
+    assert [a.name for a in ArticlePage(other, "https://harbour.example/a").authors()] == ["Mara Lindqvist"]
+
+    class Known(ArticlePage):
+        unknown_layout = False
+
+    assert [a.name for a in Known(html, "https://harbour.example/a").authors()] == ["Mara Lindqvist"]  # its first source
+
+
+# ------------------------------------------------------------------ an article or a listing
+RECIPE_LD = json.dumps({"@context": "https://schema.org", "@type": "Recipe", "name": "Plum cake",
+                        "recipeIngredient": ["plums", "flour"]})
+
+
+@pytest.mark.parametrize("html, article", [
+    # structured data naming one recipe / one post, no og:type, no NewsArticle
+    (f"<html><head><script type='application/ld+json'>{RECIPE_LD}</script></head><body><h1>Plum cake</h1>"
+     "<ul><li><a href='/2024/01/02/apple-pie-for-winter/'>Apple pie</a></li></ul></body></html>", True),
+    ("<html><head><script type='application/ld+json'>{\"@type\": \"BlogPosting\", \"headline\": \"Our dune walk\"}"
+     "</script></head><body></body></html>", True),
+    # no structured data: a long run of paragraphs (a blog post, a page under an undated slug)
+    ("<html><body><h1>Our dune walk</h1><div class='post'>" + "".join(
+        f"<p>Day {i}: the path over the dunes was closed again, so we walked along the beach instead. " * 3 + "</p>"
+        for i in range(4)) + "<p><a href='/2024/01/02/apple-pie-for-winter/'>Older post</a></p></div></body></html>", True),
+    (f"<html><body><h1>Plum cake</h1><div class='entry'>{ARTICLE * 5}</div></body></html>", True),
+    # a listing: each teaser in a block of its own
+    ("<html><body><h1>News</h1>" + "".join(
+        f"<article><h2><a href='/2024/01/0{i}/story-{i}/'>Story {i}</a></h2><p>{'A teaser of the story. ' * 8}</p></article>"
+        for i in range(1, 8)) + "</body></html>", False),
+    # structured data saying the page is a collection
+    ("<html><head><script type='application/ld+json'>{\"@type\": \"CollectionPage\", \"name\": \"Recipes\"}</script>"
+     f"</head><body><div>{ARTICLE * 5}</div></body></html>", False),
+])
+def test_reads_as_article(html, article):
+    assert generic.reads_as_article(Selector(text=html)) is article
+
+
+def test_trafilatura_naming_the_same_people_and_more_wins_on_an_unknown_layout(monkeypatch):
+    # the page's own sources name one of three authors (a byline element each); trafilatura all three
+    html = DIV_STORY.replace("By Mara Lindqvist", "By Mara Lindqvist</div><div class='byline'>Ken Ito")
+    lib = {"paragraphs": [], "date": None, "title": None, "sitename": None}
+    monkeypatch.setattr(base_mod.generic, "library_document",
+                        lambda html, url=None: {**lib, "author": "Mara Lindqvist; Ken Ito; Sven Olsen"})
+    for cls in _variants():
+        page = _unseen(cls, html)
+        assert [a.name for a in page.authors()] == ["Mara Lindqvist", "Ken Ito", "Sven Olsen"], cls
+        assert "authors/trafilatura" in page.fallbacks, cls
+    # trafilatura naming others: the page's own byline stays, nothing counted
+    monkeypatch.setattr(base_mod.generic, "library_document", lambda html, url=None: {**lib, "author": "Sven Olsen; Ken Ito"})
+    page = ArticlePage(html, "https://harbour.example/a")
+    assert [a.name for a in page.authors()] == ["Mara Lindqvist"] and "authors/trafilatura" not in page.fallbacks
+
+
+def test_the_json_ld_publisher_is_no_author_unless_it_is_a_person():
+    ld = {"@type": "NewsArticle", "headline": "Tide", "publisher": {"@type": "Organization", "name": "Harbour Sport"}}
+    head = "<head><meta name='author' content='Harbour Sport'><script type='application/ld+json'>{}</script>"
+    html = DIV_STORY.replace("<div class='byline'>By Mara Lindqvist</div>", "")
+    page = ArticlePage(html.replace("<head>", head.format(json.dumps(ld))), "https://hb.example/a")
+    assert [a.name for a in page.authors()] == []
+    ld["publisher"] = {"@type": ["Person", "Organization"], "name": "Harbour Sport"}  # a blogger's own site
+    page = ArticlePage(html.replace("<head>", head.format(json.dumps(ld))), "https://hb.example/a")
+    assert [a.name for a in page.authors()] == ["Harbour Sport"]
+
+
+def test_a_blogger_given_as_the_json_ld_publisher_is_not_the_publisher_field_before_the_site_name():
+    # the attribution pipeline drops an author named as the publisher: a personal blog's author was lost
+    from crawler.pipelines.attribution import AttributionPipeline
+
+    ld = json.dumps({"@type": "BlogPosting", "headline": "Tide", "author": {"@type": "Person", "name": "Mara Lindqvist"},
+                     "publisher": {"@type": ["Person", "Organization"], "name": "Mara Lindqvist"}})
+    html = DIV_STORY.replace("<head>", f"<head><meta property='og:site_name' content='Harbour Diary'>"
+                             f"<script type='application/ld+json'>{ld}</script>")
+    art = ArticlePage(html, "https://harbour-diary.example/2024/03/tide").article()
+    assert art.publisher == "Harbour Diary"
+    assert [a.name for a in AttributionPipeline().process_item(art).authors] == ["Mara Lindqvist"]
+    bare = ArticlePage(html.replace("<meta property='og:site_name' content='Harbour Diary'>", ""), "https://h.example/a")
+    assert bare.publisher() == "Mara Lindqvist"  # no other name for the site

@@ -77,3 +77,40 @@ def test_article_url_with_an_apostrophe_in_its_slug_is_an_article_not_a_listing(
         assert [type(x).__name__ for x in s.parse(resp)] == ["Article"]  # no link followed
     assert not s.is_article_url("https://blog.example.org/2010/05/")
     assert not s.is_article_url("https://blog.example.org/2010/05/page/")
+
+
+POST = ("<p>Day {i}: the path over the dunes was closed again, so we walked along the beach instead, "
+        "past the old tide gauge and the boat sheds, and came back by the harbour road.</p>")
+#: A blog's front page showing its latest post in full, with links to older posts (no og:type,
+#: no NewsArticle, no articleBody, no <article>).
+BLOG_FRONT = ("<html><head><title>Dune Diary</title></head><body><h1>Dune Diary</h1><div class='hfeed'>"
+              "<div class='post'><h2>Our dune walk</h2><div class='entry-content'>"
+              + "".join(POST.format(i=i) for i in range(8)) + "</div></div>"
+              "<ul><li><a href='/2024/01/02/apple-pie-for-winter/'>Apple pie for winter</a></li>"
+              "<li><a href='/2024/01/01/new-year-on-the-dunes/'>New year on the dunes</a></li></ul></div></body></html>")
+RECIPE_PAGE = ("<html><head><title>Plum cake</title><script type='application/ld+json'>"
+               '{"@context": "https://schema.org", "@type": "Recipe", "name": "Plum cake"}</script></head>'
+               "<body><h1>Plum cake</h1><p>Plums, flour, butter.</p>"
+               "<a href='/2024/01/02/apple-pie-for-winter/'>Apple pie for winter</a></body></html>")
+#: A real listing: every teaser in a block of its own.
+LISTING_PAGE = ("<html><body><h1>Latest</h1>" + "".join(
+    f"<div class='teaser'><h2><a href='/2024/01/0{i}/story-number-{i}/'>Story {i}</a></h2><p>{'A teaser. ' * 20}</p></div>"
+    for i in range(1, 6)) + "</body></html>")
+
+
+def test_a_blog_post_a_recipe_and_an_undated_page_are_articles_not_listings():
+    """A page at a URL of no article shape is read as an article when its JSON-LD says it is one
+    article, post or recipe, or when it prints a long run of paragraphs; before, such pages were
+    read as listings and their links followed (no record)."""
+    s = spider()
+    for url, body in (("https://dunediary.example/blog/", BLOG_FRONT),
+                      ("https://cook.example/rezepte/plum-cake.htm", RECIPE_PAGE),
+                      ("https://news.example/emanuel-scobel-wird-geschaeftsfuehrer", BLOG_FRONT)):
+        assert not s.is_article_url(url)
+        resp = HtmlResponse(url, body=body.encode(), request=Request(url, meta={"seed": True}))
+        assert s.page_type(resp) == "article", url
+        assert [type(x).__name__ for x in s.parse(resp)] == ["Article"], url  # no link followed
+    url = "https://news.example/latest/"
+    resp = HtmlResponse(url, body=LISTING_PAGE.encode(), request=Request(url, meta={"seed": True}))
+    assert s.page_type(resp) == "listing"
+    assert [r.url for r in s.parse(resp)] == [f"https://news.example/2024/01/0{i}/story-number-{i}/" for i in range(1, 6)]

@@ -237,6 +237,97 @@ def block_texts(node) -> list[str]:
     return out
 
 
+#: JSON-LD types of a page that is one piece of text: an article, a post, a recipe, a review.
+ONE_ITEM_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+                            "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report",
+                            "LiveBlogPosting", "ScholarlyArticle", "SocialMediaPosting", "Recipe", "Review", "HowTo"})
+#: JSON-LD types of a page that lists others.
+LIST_PAGE_TYPES = frozenset({"CollectionPage", "SearchResultsPage"})
+#: A run of at least this many paragraphs and characters under one parent is an article's text
+#: (a listing prints each teaser in a block of its own).
+ARTICLE_RUN_PARAGRAPHS, ARTICLE_RUN_CHARS = 3, 1000
+
+
+def reads_as_article(sel: Selector) -> bool:
+    """Whether a page without the usual article markers still is one article, not a listing: its
+    JSON-LD describes one article, post, recipe or review (one headline) and no collection of
+    them; or (JSON-LD not saying either) it prints a run of at least
+    :data:`ARTICLE_RUN_PARAGRAPHS` paragraphs and :data:`ARTICLE_RUN_CHARS` characters under one
+    parent outside chrome (:func:`body_paragraphs`)."""
+    from crawler.extract.structured import jsonld_objects  # noqa: PLC0415 - only for pages of no known shape
+
+    items, lists = [], False
+    for obj in jsonld_objects(sel):
+        kinds = obj.get("@type")
+        kinds = {kinds} if isinstance(kinds, str) else {k for k in kinds if isinstance(k, str)} if isinstance(kinds, list) else set()
+        lists = lists or bool(kinds & LIST_PAGE_TYPES)
+        if kinds & ONE_ITEM_TYPES:
+            items.append(clean(str(obj.get("headline") or obj.get("name") or "")) or id(obj))
+    if lists:
+        return False
+    if len(set(items)) == 1:
+        return True
+    run = body_paragraphs(sel)
+    return len(run) >= ARTICLE_RUN_PARAGRAPHS and sum(len(p) for p in run) >= ARTICLE_RUN_CHARS
+
+
+#: Where pages print the article's byline (the common CMS class names), most specific first.
+BYLINE_CSS = (".byline", "[rel=author]", ".author-name", ".article-author")
+#: Blocks that hold other articles (teasers, related lists) or readers' text: a byline in them
+#: is not the article's.
+_NOT_THE_ARTICLE = re.compile(
+    r"(^|[\s_-])(related|teasers?|recommend\w*|promos?|widgets?|sidebar|comments?|latest|popular|trending|"
+    r"most-read|newsletter|more-stories|read-more)([\s_-]|$)", re.I)
+#: More different texts than this under one byline selector: a list of other articles' bylines.
+MAX_BYLINES = 3
+
+
+def outside_the_article(node) -> bool:
+    """Whether NODE sits in page chrome (nav, aside, footer) or a block of other articles or
+    comments (class/id: related, teaser, widget, sidebar, comments …); page-level wrappers
+    (html, body, main, article) are not asked."""
+    for anc in node.root.iterancestors():
+        tag = anc.tag if isinstance(anc.tag, str) else ""
+        if tag in ("nav", "aside", "footer"):
+            return True
+        if tag in _BLOCK_PAGE_TAGS:
+            continue
+        if _NOT_THE_ARTICLE.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
+            return True
+    return False
+
+
+#: Labels printed for screen readers only ("Author" before the name in WordPress themes).
+_HIDDEN_LABEL = ("[contains(@class, 'screen-reader') or contains(@class, 'sr-only')"
+                 " or contains(@class, 'visually-hidden')]")
+
+
+def _visible_text(node) -> str | None:
+    """NODE's text without its screen-reader-only labels."""
+    if not node.xpath(f".//*{_HIDDEN_LABEL}"):
+        return element_text(node)
+    return clean(" ".join(node.xpath(f".//text()[not(ancestor::*{_HIDDEN_LABEL})]").getall()))
+
+
+def byline_text(sel: Selector) -> str | None:
+    """The article's visible byline as printed ("By Jane Doe and Li Wei"): the first element of
+    :data:`BYLINE_CSS` that holds a person's name, outside chrome and outside blocks of other
+    articles or comments. A selector whose elements print more than :data:`MAX_BYLINES`
+    different names is a list of other articles' bylines (a teaser list) and is not read."""
+    from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
+
+    for query in BYLINE_CSS:
+        texts: list[str] = []
+        for node in sel.css(query):
+            text = _visible_text(node)
+            if text and len(text) <= 200 and not outside_the_article(node) and text not in texts:
+                texts.append(text)
+        texts = [t for t in texts if attr.split_authors(t)]
+        if 0 < len(texts) <= MAX_BYLINES:
+            return texts[0]
+    return None
+
+
 def library_document(html: str, url: str | None = None) -> dict[str, Any]:
     """Main content and metadata by trafilatura (imported lazily): {'paragraphs', 'date', 'author',
     'title', 'sitename'}; empty values when trafilatura is absent or fails.
@@ -306,7 +397,12 @@ def ld_body_paragraphs(ld: dict) -> list[str]:
 #: "Hanns-Seidel-Stiftung e.V.", "Agencies", "ET Online").
 _ORG_WORD = re.compile(
     r"(?i)(?:^|[\s-])(?:stiftung|e\.\s?v\.?|e v|zeitung|verlag|gmbh|agencies|agency|redaktion|team|online|news|"
-    r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?)(?=$|[\s.,-])")
+    r"magazin|magazine|presse|press|foundation|institut|institute|verein|bloggern?|m[eé]dias?|medien|group|groupe|"
+    r"gruppe|deutsche)(?=$|[\s.,-])"
+    # German compounds ending in one ("Lokalredaktion", "Hochzeitsbloggern")
+    r"|(?i:\w(?:zeitung|redaktion|verlag|bloggern|stiftung|verein|medien))(?=$|[\s.,-])")
+#: A handle written in mixed case ("ThE PaiN"): a word ending in a capital after a small letter.
+_HANDLE_WORD = re.compile(r"[a-z][A-Z](?:\s|$)")
 
 
 def _many(value) -> list[str]:
@@ -344,7 +440,7 @@ def is_author_name(name: str, url=None, site=None) -> bool:
     from crawler import attribution as attr  # noqa: PLC0415 - only for pages of unknown layout
 
     name = clean(name) or ""
-    return attr.is_person(name) and not names_the_site(name, url, site)
+    return attr.is_person(name) and not _HANDLE_WORD.search(name) and not names_the_site(name, url, site)
 
 
 def library_people(raw: str | None, url=None, site=None) -> list[str]:

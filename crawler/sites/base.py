@@ -26,6 +26,7 @@ from typing import Any
 
 from parsel import Selector
 
+from crawler import attribution as attr
 from crawler.extract import generic, walls
 from crawler.extract.dom import element_text, first_body_or_article
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
@@ -236,27 +237,90 @@ class ArticlePage:
             paras, self.body_layer = self.hand_paragraphs()
         return paras
 
-    def library_authors(self) -> list[Author]:
+    def library_authors(self, count: bool = True) -> list[Author]:
         """People trafilatura names as the authors (an unknown layout's last resort): agencies,
-        the site and organisations are not people and are left out."""
+        the site and organisations are not people and are left out. COUNT: note the fallback
+        when there are any."""
         raw = self.library["author"] if self.unknown_layout else None
-        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, *self._own_names())] if raw else []
-        if out:
+        out = [Author(name=n, name_raw=n) for n in generic.library_people(raw, *self._own_names())
+               if not self.not_author(n)] if raw else []
+        if out and count:
             self.fell_back("authors", "trafilatura")
         return out
 
+    def not_author(self, name: str) -> bool:
+        """A name this site never credits as its author (its agency, its own name): per site."""
+        return False
+
     def people_only(self, authors: list[Author]) -> list[Author]:
         """AUTHORS that are people's names, on an unknown layout: a masthead in
-        ``meta[name=author]`` or JSON-LD, an organisation, a URL are not."""
+        ``meta[name=author]`` or JSON-LD, an organisation, a URL are not (nor, on any layout,
+        a name :meth:`not_author` rules out)."""
+        authors = [a for a in authors if not (a.name and self.not_author(a.name))]
         if not self.unknown_layout:
             return authors
         urls, sites = self._own_names()
         return [a for a in authors if a.name and generic.is_author_name(a.name, urls, sites)]
 
+    def generic_authors(self) -> list[Author]:
+        """The generic layer's authors, one source at a time, each people only (the next source
+        is asked when none is left): JSON-LD, the ``<meta>`` author tags, the visible byline in
+        the article; then trafilatura's. On an unknown layout a later
+        source, trafilatura's too, that names everyone the first one does and more wins (a
+        JSON-LD block or a byline element that names only the first of three authors)."""
+        chosen: list[Author] = []
+        for layer in (self.ld_authors, self.meta_author_list, self.byline_authors):
+            out = self.people_only(layer())
+            if not chosen or (self.unknown_layout and _names_more(out, chosen)):
+                chosen = _with_urls(out, chosen)
+            if chosen and not self.unknown_layout:
+                break
+        if not self.unknown_layout:
+            return chosen
+        if not chosen:
+            return self.library_authors()
+        more = self.library_authors(count=False)  # (trafilatura has read the page for its body)
+        if not _names_more(more, chosen):
+            return chosen
+        self.fell_back("authors", "trafilatura")
+        return _with_urls(more, chosen)
+
+    def ld_authors(self) -> list[Author]:
+        """The JSON-LD article's authors (organisations left out); a string naming several people
+        is split (each keeps its own name as ``name_raw``: the attribution pipeline re-splits it)."""
+        out: list[Author] = []
+        for a in ld_list(self.ld.get("author")):
+            kind = str(a.get("@type", "")) if isinstance(a, dict) else ""
+            if "Organization" in kind and "Person" not in kind:
+                continue
+            raw = ld_text(a)
+            url = a.get("url") if isinstance(a, dict) and isinstance(a.get("url"), str) else None
+            out += _named(attr.split_authors(raw) if raw else [], raw, url, out)
+        return out
+
+    def meta_author_list(self) -> list[Author]:
+        """The people of the page's ``<meta>`` author tags (``structured.meta_authors``)."""
+        return [Author(name=n, name_raw=n) for n in meta_authors(self.sel)]
+
+    def visible_byline(self) -> str | None:
+        """The byline the page prints in the article (``generic.byline_text``)."""
+        return generic.byline_text(self.sel)
+
+    def byline_authors(self) -> list[Author]:
+        byline = self.visible_byline()
+        return _named(attr.split_authors(byline), byline) if byline else []
+
     def _own_names(self) -> tuple[list[str | None], list[str | None]]:
         """(the page's URLs, the site's names): what a masthead given as an author would be."""
         return ([self.url, canonical(self.sel), self.meta("og:url")],
-                [self.publisher_name, self.meta("og:site_name"), self.library["sitename"] if "library" in self.__dict__ else None])
+                [self.publisher_name, self.meta("og:site_name"), self._ld_publisher(),
+                 self.library["sitename"] if "library" in self.__dict__ else None])
+
+    def _ld_publisher(self) -> str | None:
+        """The JSON-LD publisher's name unless it is a person (a blogger publishes their own site)."""
+        pub = self.ld.get("publisher")
+        pub = pub[0] if isinstance(pub, list) and pub else pub
+        return None if isinstance(pub, dict) and "Person" in str(pub.get("@type", "")) else ld_text(pub)
 
     def generic_date(self, found: str | None) -> str | None:
         """The published date: on an unknown layout htmldate's day unless FOUND (the hand-written
@@ -338,19 +402,14 @@ class ArticlePage:
         return [t for t in tags if t]
 
     def authors(self) -> list[Author]:
-        out = []
-        for a in ld_list(self.ld.get("author")):
-            name = ld_text(a)
-            if name:
-                url = a.get("url") if isinstance(a, dict) else None
-                out.append(Author(name=name, name_raw=name, url=url if isinstance(url, str) else None))
-        if not out:  # the <meta> author tags: name=author, article:author, twitter "Written by"
-            out = [Author(name=n, name_raw=n) for n in meta_authors(self.sel)]
-        return self.people_only(out) or self.library_authors()
+        return self.generic_authors()
 
     def publisher(self) -> str | None:
         # lazy: a site that names its publisher never reads the JSON-LD for it
-        return self.publisher_name or first(ld_text(self.ld.get("publisher")), self.meta("og:site_name"))
+        # a person given as the JSON-LD publisher (a blogger's own site) only after og:site_name:
+        # the attribution pipeline drops an author named as the publisher
+        return (self.publisher_name or first(self._ld_publisher(), self.meta("og:site_name"))
+                or ld_text(self.ld.get("publisher")))
 
     def original_publisher(self) -> str | None:
         return None
@@ -458,6 +517,28 @@ class ArticlePage:
             self.errors.append(("extra_items", f"{type(exc).__name__}: {exc}"))
             extra = []
         return [art, *extra]
+
+
+def _names_more(more: list[Author], than: list[Author]) -> bool:
+    """Whether MORE names everyone THAN does, and others."""
+    return len(more) > len(than) and all(any(attr.names_match(a.name, b.name) for b in more) for a in than)
+
+
+def _with_urls(authors: list[Author], known: list[Author]) -> list[Author]:
+    """AUTHORS, each with the profile URL a matching one of KNOWN had when it has none."""
+    for b in authors:
+        b.url = b.url or next((a.url for a in known if attr.names_match(a.name, b.name)), None)
+    return authors
+
+
+def _named(names: list[str], raw: str, url: str | None = None, seen: list[Author] = ()) -> list[Author]:
+    """Authors of NAMES printed as RAW: RAW is each one's ``name_raw`` only when it names one
+    person (the attribution pipeline would split a shared string again); names in SEEN skipped."""
+    out: list[Author] = []
+    for name in names:
+        if not any(attr.names_match(a.name, name) for a in (*seen, *out)):
+            out.append(Author(name=name, name_raw=raw if len(names) == 1 else name, url=url))
+    return out
 
 
 def choose_page(classes: list[type[ArticlePage]], sel: Selector, url: str) -> type[ArticlePage]:

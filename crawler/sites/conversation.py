@@ -570,7 +570,8 @@ class ConversationGeneric(ArticlePage):
 
     def authors(self) -> list[Author]:
         out = self.microdata_authors()
-        return self.people_only(out or self.meta_authors()) or self.library_authors()
+        # an unseen layout: the generic layer's authors when these find no person (docs/generic.md)
+        return self.people_only(out or self.meta_authors()) or (self.generic_authors() if self.unknown_layout else [])
 
     def microdata_authors(self) -> list[Author]:
         """``[itemprop=author][itemscope]`` Person items (name, url; role from ``p.role``)."""

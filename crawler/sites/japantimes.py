@@ -405,6 +405,8 @@ class JapanTimesPage(ArticlePage):
         return [(n, affiliation) for n in names]
 
     def authors(self) -> list[Author]:
+        if self.unknown_layout:
+            return self.generic_credit_authors()
         links = self.author_links()
         ld_urls = {}
         for a in ld_list(self.ld.get("author")):
@@ -415,6 +417,16 @@ class JapanTimesPage(ArticlePage):
             url = ld_urls.get(name) or links.get(name)
             out.append(Author(name=name, name_raw=name, affiliation=affiliation, url=url))
         return self.people_only(out) or self.library_authors()
+
+    def generic_credit_authors(self) -> list[Author]:
+        """An unseen layout's authors: the people of the site's credit line, else the generic
+        layer's (bylines inside the article only, not teaser lists), with the credit's agency as
+        their affiliation."""
+        cr = self.credit()
+        out = self.people_only([Author(name=p, name_raw=p) for p in cr.people]) or self.generic_authors()
+        for a in out:
+            a.affiliation = a.affiliation or cr.original_publisher
+        return out
 
     # ---------------------------------------------------------------- text fields
     def headline(self) -> str | None:

@@ -497,8 +497,14 @@ class JijiGeneric(ArticlePage):
     def tags(self) -> list[str]:
         return [t for t in super().tags() if not is_site_name(t) and t.lower() not in ("news", "japan news", "english news")]
 
+    def not_author(self, name: str) -> bool:
+        return is_site_name(name) or "jiji" in name.lower()
+
     def authors(self) -> list[Author]:
-        """People only: Jiji copy has no personal bylines, so usually []."""
+        """People only: Jiji copy has no personal bylines, so usually []; an unseen layout's from
+        the generic layer (the site's name left out)."""
+        if self.unknown_layout:
+            return self.generic_authors()
         out = []
         for a in ld_list(self.ld.get("author")):
             if not isinstance(a, dict) or a.get("@type") != "Person":
@@ -506,7 +512,7 @@ class JijiGeneric(ArticlePage):
             name = ld_text(a)
             if name and not is_site_name(name) and "jiji" not in name.lower():
                 out.append(Author(name=name, name_raw=name, url=a.get("url") if isinstance(a.get("url"), str) else None))
-        return self.people_only(out) or [a for a in self.library_authors() if not is_site_name(a.name) and "jiji" not in a.name.lower()]
+        return out
 
     def publisher(self) -> str | None:
         return PUBLISHER

@@ -45,7 +45,7 @@ from parsel import Selector
 from crawler import attribution as attr
 from crawler.dates import parse_date
 from crawler.extract import generic, walls
-from crawler.extract.dom import attr_of
+from crawler.extract.dom import attr_of, element_text
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -685,7 +685,20 @@ class KyodoMixin(ArticlePage):
         return bool(NOT_A_PERSON_RE.match(name) or name.upper().startswith("KYODO")
                     or attr.lookup_agency(name) or (isinstance(url, str) and partner_slug(url)))
 
+    def not_author(self, name: str) -> bool:
+        return self.is_agency_name(name)
+
+    def ld_authors(self) -> list[Author]:
+        return [a for a in super().ld_authors() if not self.is_agency_name(a.name, a.url)]
+
+    def byline_authors(self) -> list[Author]:
+        """The people of Kyodo's "By NAME, KYODO NEWS" line, else of the generic byline."""
+        own = [Author(name=n, name_raw=n) for n in byline_names(self.byline())]
+        return self.people_only(own) or super().byline_authors()
+
     def authors(self) -> list[Author]:
+        if self.unknown_layout:  # the generic layer, Kyodo's agency names left out
+            return self.generic_authors()
         out: list[Author] = []
         for a in ld_list(self.ld.get("author")):
             if isinstance(a, dict) and "Organization" in str(a.get("@type", "")):
@@ -700,13 +713,16 @@ class KyodoMixin(ArticlePage):
                     out.append(Author(name=name, name_raw=name))
         if not out:
             out = [Author(name=n, name_raw=n) for n in byline_names(self.byline())]
-        return self.people_only(out) or [a for a in self.library_authors() if not self.is_agency_name(a.name)]
+        return out
 
     def byline(self) -> str | None:
         """A visible "By NAME, KYODO NEWS" line (features), as printed."""
         for css in ("[class*=byline]", ".author", "p.by"):
-            for text in self.css_texts(css):
-                if BYLINE_RE.match(text):
+            for node in self.sel.css(css):
+                if self.unknown_layout and generic.outside_the_article(node):
+                    continue  # an unseen layout's teasers and comments print other bylines
+                text = element_text(node)
+                if text and BYLINE_RE.match(text):
                     return text
         return None
 

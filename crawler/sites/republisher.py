@@ -29,9 +29,10 @@ from urllib.parse import parse_qs, urlparse
 
 from parsel import Selector
 
+from crawler.extract import generic
 from crawler.extract.generic import block_texts, inside_chrome as _inside_chrome, node_text  # noqa: F401
 from crawler.extract.dom import attr_of, element_text
-from crawler.extract.structured import ld_list, ld_text, meta_authors
+from crawler.extract.structured import ld_text
 from crawler import attribution as attr
 from crawler.items import Author, Image
 from crawler.sites.base import ArticlePage
@@ -615,40 +616,25 @@ class RepublisherPage(ArticlePage):
         return join_paragraphs(self._body_and_authors[0])
 
     def byline(self) -> str | None:
-        """The visible byline as printed ('By A and B'), if the variant knows where it is."""
-        for query in (".byline", "[rel=author]", ".author-name", ".article-author"):
-            text = self.css_text(query)
-            if text:
-                return text
-        return self.cleaned.byline
+        """The visible byline as printed ('By A and B'): the generic reader's (in the article, not
+        in teasers), else a "By …" line the text layer kept at the top of the body."""
+        return generic.byline_text(self.sel) or self.cleaned.byline
+
+    def visible_byline(self) -> str | None:
+        return self.byline()
+
+    def not_author(self, name: str) -> bool:
+        return name.casefold() == (self.publisher() or "").casefold()
+
+    def byline_authors(self) -> list[Author]:
+        """The byline's people, else the Conversation lightbox's author line."""
+        return self.people_only(super().byline_authors()) or [a for a, _ in self.lightbox_authors()]
 
     def people(self) -> list[Author]:
-        """Authors from JSON-LD (a single Person 'A, B and C' is split), else the ``<meta>`` author
-        tags (``structured.meta_authors``), else the byline: people only (agencies, the site,
-        'Staff' … are dropped)."""
-        site = self.publisher() or ""
-        found: list[tuple[str, str, str | None]] = []  # (name, printed, url)
-        for a in ld_list(self.ld.get("author")):
-            raw = ld_text(a)
-            url = a.get("url") if isinstance(a, dict) and isinstance(a.get("url"), str) else None
-            if raw:
-                found.extend((n, raw, url) for n in attr.split_authors(raw))
-        if not found:  # the <meta> author tags (structured data) before the visible byline
-            found = [(n, n, None) for n in meta_authors(self.sel)]
-        if not found:
-            byline = self.byline()
-            found = [(n, byline, None) for n in attr.split_authors(byline)] if byline else []
-        out: list[Author] = []
-        if not found:
-            out = [a for a, _ in self.lightbox_authors()]
-        for name, raw, url in found:
-            if name.casefold() == site.casefold() or any(attr.names_match(a.name, name) for a in out):
-                continue
-            # a printed string naming several people is not kept as each one's name_raw: the
-            # attribution pipeline re-splits name_raw and would fold the people into one
-            shared = sum(1 for _, r, _ in found if r == raw) > 1
-            out.append(Author(name=name, name_raw=name if shared else raw, url=url))
-        return self.people_only(out) or self.library_authors()
+        """The generic layer's authors (JSON-LD, the ``<meta>`` author tags, the byline or the
+        lightbox's author line, trafilatura's: people only; agencies, the site, 'Staff' … are
+        dropped)."""
+        return self.generic_authors()
 
     def authors(self) -> list[Author]:
         return self._body_and_authors[1]

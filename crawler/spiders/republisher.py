@@ -16,10 +16,11 @@ from collections.abc import Iterable
 
 from scrapy.http import TextResponse
 
+from crawler.extract import generic
 from crawler.extract.feeds import FeedEntry
 from crawler.items import Article
 from crawler.sites.republisher import PAGE_CLASSES
-from crawler.spiders.base import NewsSpider
+from crawler.spiders.base import NewsSpider, page_selector
 from crawler.text import clean, fix_mojibake
 
 #: Default of the REPUBLISHER_FEEDS setting: Japan Today's RSS and nippon.com's economy feed.
@@ -66,9 +67,12 @@ class RepublisherSpider(NewsSpider):
         return list(feeds or self.default_feeds)
 
     def looks_like_article(self, response: TextResponse) -> bool:
+        """Article markers (og:type, a NewsArticle, an articleBody), else what the page reads as
+        (``generic.reads_as_article``: one article/post/recipe in its JSON-LD, or a long run of
+        paragraphs): a blog post, a recipe or an undated page without markers is no listing."""
         if response.css("div.d8-content, div.article-contents.ql-editor"):
             return True
-        return super().looks_like_article(response)
+        return super().looks_like_article(response) or generic.reads_as_article(page_selector(response))
 
     def listing_links(self, response: TextResponse) -> Iterable[str]:
         """Same-host article links of a seed listing page; nothing from pages reached by a hop."""

@@ -23,6 +23,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from crawler.dates import DateResult, resolve
+from crawler.pipelines.counters import incrementer
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class DatesPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.inc = incrementer(crawler.stats)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -51,7 +53,7 @@ class DatesPipeline:
             self._process(ItemAdapter(item))
         except Exception:  # noqa: BLE001 - never lose the item over a date
             logger.exception("dates: unexpected error on %r", getattr(item, "url", None))
-            self.stats.inc_value("dates/error")
+            self.inc("dates/error")
         return item
 
     def _process(self, adapter: ItemAdapter) -> None:
@@ -76,15 +78,15 @@ class DatesPipeline:
     def _store(self, adapter: ItemAdapter, name: str, result: DateResult, site: str, url: Any) -> None:
         for raw, reason in result.failures:
             logger.warning("dates: invalid date_%s %r (%s) on %s", name, raw, reason, url)
-            self.stats.inc_value("dates/invalid")
-            self.stats.inc_value(f"dates/invalid/{site}")
+            self.inc("dates/invalid")
+            self.inc(f"dates/invalid/{site}")
         adapter[f"date_{name}"] = result.value
         if result.value is None:
-            self.stats.inc_value(f"dates/missing/{name}")
+            self.inc(f"dates/missing/{name}")
             return
         adapter[f"date_{name}_raw"] = result.raw
-        self.stats.inc_value("dates/parsed")
+        self.inc("dates/parsed")
         if result.method == "dateparser":
-            self.stats.inc_value("dates/fallback_dateparser")
+            self.inc("dates/fallback_dateparser")
         elif result.method in ("url", "dateline"):
-            self.stats.inc_value(f"dates/from_{result.method}")
+            self.inc(f"dates/from_{result.method}")

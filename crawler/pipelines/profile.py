@@ -12,6 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.drift import Profile, precision
 from crawler.items import Article, to_record
+from crawler.pipelines.counters import incrementer
 
 
 class ProfilePipeline:
@@ -19,6 +20,7 @@ class ProfilePipeline:
         if not crawler.settings.getbool("HEALTH_DRIFT", True):
             raise NotConfigured("HEALTH_DRIFT is off")
         self.stats = crawler.stats
+        self.inc = incrementer(crawler.stats)
         self.profile = Profile()
 
     @classmethod
@@ -33,7 +35,7 @@ class ProfilePipeline:
             return item
         before = self.profile.boilerplate_bodies
         found = self.profile.add(record)
-        inc = self.stats.inc_value
+        inc = self.inc
         if record.get("body"):
             inc("profile/bodies")
         for kind in found:

@@ -3,14 +3,13 @@
 * the normaliser's trigger look-ups (``_Lowered``: ASCII bytes instead of ``str.lower()``, inner
   triggers first) and its chrome-line test by line length;
 * ``url_key``'s plain-URL path against w3lib's ``canonicalize_url``;
-* the stats counter bound without Scrapy's per-call wrapper.
+* the stats counter that skips Scrapy's attribute hook (crawler/pipelines/counters.py).
 """
 from __future__ import annotations
 
 import json
 import random
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
@@ -137,21 +136,23 @@ def test_url_key_equals_the_reference():
 
 
 def test_incrementer_counts_like_inc_value():
-    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.statscollectors import DummyStatsCollector, MemoryStatsCollector
     from scrapy.utils.test import get_crawler
 
     stats = MemoryStatsCollector(get_crawler())
     inc = incrementer(stats)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")          # no deprecation path taken
-        for key in ("a", "b", "a"):
-            inc(key)
-        inc("c", 5)
-        inc("d", 2, start=10)
-        stats.inc_value("a")
+    assert inc is not stats.inc_value
+    for key in ("a", "b", "a"):
+        inc(key)
+    inc("c", 5)
+    inc("d", 2, start=10)
+    stats.inc_value("a")
     assert stats.get_stats() == {"a": 3, "b": 1, "c": 5, "d": 12}
+    stats.set_stats({"a": 7})                   # a new dict is counted in, not the old one
+    inc("a")
+    assert stats.get_stats() == {"a": 8}
 
-    class Counting(MemoryStatsCollector):
+    class Counting(MemoryStatsCollector):       # an override is called, not bypassed
         calls = 0
 
         def inc_value(self, key, count=1, start=0, spider=None):
@@ -162,7 +163,11 @@ def test_incrementer_counts_like_inc_value():
     incrementer(sub)("x")
     assert Counting.calls == 1 and sub.get_value("x") == 1
 
-    class Plain:                                # a collector-like object without a class method
+    dummy = DummyStatsCollector(get_crawler())  # its own no-op inc_value
+    incrementer(dummy)("x")
+    assert dummy.get_stats() == {}
+
+    class Plain:                                # a collector-like object, not a StatsCollector
         def __init__(self):
             self.seen = []
             self.inc_value = lambda key, count=1: self.seen.append((key, count))

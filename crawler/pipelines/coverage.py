@@ -28,7 +28,7 @@ class CoveragePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.inc = incrementer(crawler.stats)  # bound once, without Scrapy's per-call wrapper (counters.py)
+        self.inc = incrementer(crawler.stats)  # without Scrapy's attribute hook (counters.py)
         self.validate = crawler.settings.getbool("SCHEMA_VALIDATE", True)
 
     @classmethod

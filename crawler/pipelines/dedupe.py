@@ -34,6 +34,7 @@ from crawler import signals as our_signals
 from crawler.dedupe import SQLiteStoryStore, StoryIndex, key_hash
 from crawler.dedupe.index import record_hash
 from crawler.items import Article, to_record
+from crawler.pipelines.counters import incrementer
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class DedupePipeline:
             raise NotConfigured("DEDUPE_ENABLED is False")
         self.crawler = crawler
         self.stats = crawler.stats
+        self.inc = incrementer(crawler.stats)
         mode = str(s.get("DEDUPE_MODE") or "link").strip().lower()
         if mode not in MODES:
             logger.error("DEDUPE_MODE=%r is not one of %s; using 'link'", mode, "|".join(MODES))
@@ -123,33 +125,33 @@ class DedupePipeline:
         item_id = item.item_id or item.canonical_url or item.url
         if not item_id:
             logger.warning("dedupe: item without item_id or URL passed through unlinked: %r", item.headline)
-            self.stats.inc_value("dedupe/errors")
+            self.inc("dedupe/errors")
             return item
         if item_id in self.seen and not item.hints.get("warc_newer"):
-            self.stats.inc_value("dedupe/duplicate_in_run")
+            self.inc("dedupe/duplicate_in_run")
             raise DropItem(f"dedupe: {item_id} already handled in this run", log_level="DEBUG")
         self.seen.add(item_id)
         try:
             a = self.index.assign_article(item, record_hash(to_record(item)))
         except Exception as exc:  # noqa: BLE001 - never lose the item over the index
-            self.stats.inc_value("dedupe/errors")
+            self.inc("dedupe/errors")
             logger.error("dedupe: could not assign %s to a story: %r", item_id, exc)
             return item
         if a.how == "unchanged":
-            self.stats.inc_value("dedupe/unchanged")
+            self.inc("dedupe/unchanged")
             raise DropItem(f"dedupe: {item_id} unchanged since it was written", log_level="DEBUG")
         if a.how == "changed":
-            self.stats.inc_value("dedupe/changed")
+            self.inc("dedupe/changed")
         elif a.how == "new":
-            self.stats.inc_value("dedupe/new_story")
+            self.inc("dedupe/new_story")
         else:
-            self.stats.inc_value(f"dedupe/linked_{'hard' if a.how == 'hard' else 'near'}")
+            self.inc(f"dedupe/linked_{'hard' if a.how == 'hard' else 'near'}")
         if a.merged:
-            self.stats.inc_value("dedupe/merged", len(a.merged))
+            self.inc("dedupe/merged", len(a.merged))
             logger.info("dedupe: %s links stories %s into %s", item_id, ", ".join(a.merged), a.story_id)
         if (self.mode == "drop" and a.how in ("hard", "near") and item.is_republication
                 and self.store.story_written(a.story)):
-            self.stats.inc_value("dedupe/dropped")
+            self.inc("dedupe/dropped")
             raise DropItem(f"dedupe: {item_id} is a copy of story {a.story_id}, already written", log_level="DEBUG")
         item.story_id = a.story_id
         item.hints["_dedupe"] = (a.item_hash, a.body_hash)

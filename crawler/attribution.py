@@ -332,6 +332,7 @@ _SITE_PARTS = re.compile(r"\s+[|\u2013\u2014:·•-]\s+|\s*\|\s*")
 _LEADING_ARTICLE = re.compile(r"^(?:the|die|der|das|le|la|les|el|il|lo|de|het)\s+", re.I)
 
 
+@_str_cached
 def _site_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", _clean(text)).casefold()
     return re.sub(r"[\W_]+", "", _LEADING_ARTICLE.sub("", text))

@@ -214,3 +214,23 @@ def test_only_the_listed_characters_fold_to_ascii_letters():
     letters = re.compile("[a-z]", re.IGNORECASE)
     folds |= {chr(cp) for cp in range(0x80, 0x110000) if not 0xD800 <= cp <= 0xDFFF and letters.match(chr(cp))}
     assert folds == set(drift._CASE_FOLDS)
+
+
+def test_lower_case_keeps_lengths_and_line_breaks_but_for_a_listed_character():
+    """The line heads are cut before they are lower-cased: the same heads as cut from the
+    lower-cased body when every character outside _CASE_FOLDS keeps its length and no character
+    but "\\n" becomes or stays "\\n"; checked over every code point."""
+    longer, breaks = [], []
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        low = chr(cp).lower()
+        if len(low) != 1:
+            longer.append(chr(cp))
+        if "\n" in low:
+            breaks.append(chr(cp))
+    assert longer == ["\u0130"] and set(longer) <= set(drift._CASE_FOLDS)
+    assert breaks == ["\n"]
+    body = "A\u00e9\u00c9 " * 20 + "\nRELATED: x\n\u00a9 2025 The Publisher"
+    assert drift.line_heads(body).lower() == drift.line_heads(body.lower())
+    assert drift.boilerplate_markers(body) == drift.boilerplate_markers_reference(body) == ["related", "copyright"]

@@ -175,3 +175,31 @@ def test_incrementer_counts_like_inc_value():
     plain = Plain()
     incrementer(plain)("y", 2)
     assert plain.seen == [("y", 2)]
+
+
+def test_band_rows_inserted_in_one_statement_are_the_rows_executemany_inserts(tmp_path):
+    """add_doc writes a doc's band rows with one multi-row INSERT (chunked): the table holds what
+    the former executemany of one row at a time gave, duplicates ignored alike, empty lists too."""
+    from crawler.dedupe import SQLiteStoryStore
+
+    rng = random.Random(4)
+    store = SQLiteStoryStore(tmp_path / "new.sqlite")
+    reference = SQLiteStoryStore(tmp_path / "ref.sqlite")
+    for n in (32, 16, 0, 1, 199, 200, 201, 450, 32):
+        bands = [rng.randint(-2**31, 2**31 - 1) for _ in range(n)]
+        bands += bands[: n // 4]                                # repeated keys within one doc
+        if n:
+            bands.append(-2**31)                                # the same key in several docs
+        item = rng.getrandbits(62)
+        s = store.new_story(f"s{item}")
+        ref = store.add_doc(item, s, 100, 30, b"x" * 192, bands)
+        r = reference.new_story(f"s{item}")
+        ref2 = reference.add_doc(item, r, 100, 30, b"x" * 192, [])
+        assert ref == ref2
+        reference.db.executemany("INSERT OR IGNORE INTO bands(h, doc) VALUES (?, ?)", [(b, ref2) for b in bands])
+        assert sorted(store.candidates(bands, 10_000).items()) == sorted(reference.candidates(bands, 10_000).items())
+    store.commit()
+    reference.commit()
+    rows = store.db.execute("SELECT h, doc FROM bands ORDER BY h, doc").fetchall()
+    assert rows == reference.db.execute("SELECT h, doc FROM bands ORDER BY h, doc").fetchall()
+    assert len(rows) > 1000

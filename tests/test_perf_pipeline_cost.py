@@ -177,9 +177,9 @@ def test_incrementer_counts_like_inc_value():
     assert plain.seen == [("y", 2)]
 
 
-def test_band_rows_inserted_in_one_statement_are_the_rows_executemany_inserts(tmp_path):
-    """add_doc writes a doc's band rows with one multi-row INSERT (chunked): the table holds what
-    the former executemany of one row at a time gave, duplicates ignored alike, empty lists too."""
+def test_band_and_key_rows_inserted_in_one_statement_are_the_rows_executemany_inserts(tmp_path):
+    """add_doc and add_keys write their rows with one multi-row INSERT (chunked): the tables hold
+    what the former executemany of one row at a time gave, duplicates ignored alike, empty lists too."""
     from crawler.dedupe import SQLiteStoryStore
 
     rng = random.Random(4)
@@ -203,3 +203,10 @@ def test_band_rows_inserted_in_one_statement_are_the_rows_executemany_inserts(tm
     rows = store.db.execute("SELECT h, doc FROM bands ORDER BY h, doc").fetchall()
     assert rows == reference.db.execute("SELECT h, doc FROM bands ORDER BY h, doc").fetchall()
     assert len(rows) > 1000
+    keys = [5, 6, 5, -2**63, 2**63 - 1] + list(range(100, 500))   # add_keys: the same statements
+    store.add_keys(keys, 1)
+    store.add_keys([6, 7], 2)                                      # a key already held keeps its story
+    reference.db.executemany("INSERT OR IGNORE INTO keys(h, story) VALUES (?, ?)", [(k, 1) for k in keys])
+    reference.db.executemany("INSERT OR IGNORE INTO keys(h, story) VALUES (?, ?)", [(k, 2) for k in (6, 7)])
+    got = store.db.execute("SELECT h, story FROM keys ORDER BY h").fetchall()
+    assert got == reference.db.execute("SELECT h, story FROM keys ORDER BY h").fetchall() and len(got) == 405

@@ -141,15 +141,23 @@ CREATE TABLE IF NOT EXISTS bands(h INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMA
 """
 
 
-#: band rows inserted by one statement at most (2 parameters a row, far under SQLite's limit)
-_BAND_ROWS_A_STATEMENT = 200
+#: rows inserted by one statement at most (2 parameters a row, far under SQLite's limit)
+_ROWS_A_STATEMENT = 200
 
 
 @lru_cache(maxsize=None)
-def _insert_bands(n: int) -> str:
-    """One ``INSERT OR IGNORE`` of N band rows: a doc's 32 rows in one statement instead of an
-    ``executemany`` of 32 (~50 -> ~30 us a doc; the same rows, duplicates ignored alike)."""
-    return "INSERT OR IGNORE INTO bands(h, doc) VALUES " + ",".join(["(?,?)"] * n)
+def _insert_pairs_sql(table: str, n: int) -> str:
+    """One ``INSERT OR IGNORE`` of N (key, value) rows into TABLE (``bands(h, doc)``,
+    ``keys(h, story)``): a doc's 32 band rows in one statement instead of an ``executemany`` of 32
+    (~50 -> ~30 us a doc; the same rows, duplicates ignored alike)."""
+    return f"INSERT OR IGNORE INTO {table} VALUES " + ",".join(["(?,?)"] * n)
+
+
+def _insert_pairs(db: sqlite3.Connection, table: str, keys: list[int], value: int) -> None:
+    """Rows (key, VALUE) for every key of KEYS into TABLE, INSERT OR IGNORE, in as few statements."""
+    for i in range(0, len(keys), _ROWS_A_STATEMENT):
+        chunk = keys[i:i + _ROWS_A_STATEMENT]
+        db.execute(_insert_pairs_sql(table, len(chunk)), [x for k in chunk for x in (k, value)])
 
 
 class SQLiteStoryStore(StoryStore):
@@ -249,7 +257,7 @@ class SQLiteStoryStore(StoryStore):
 
     def add_keys(self, keys: list[int], story: int) -> None:
         if keys:
-            self._w().executemany("INSERT OR IGNORE INTO keys(h, story) VALUES (?, ?)", [(k, story) for k in keys])
+            _insert_pairs(self._w(), "keys(h, story)", keys, story)
 
     # --- docs and bands ---------------------------------------------------------------------
     def candidates(self, bands: list[int], limit: int) -> dict[int, int]:
@@ -276,9 +284,7 @@ class SQLiteStoryStore(StoryStore):
         ref = w.execute("INSERT INTO docs(item, story, nb, nl, sig) VALUES (?,?,?,?,?) ON CONFLICT(item) DO "
                         "UPDATE SET story=excluded.story, nb=excluded.nb, nl=excluded.nl, sig=excluded.sig "
                         "RETURNING id", (item, story, n_body, n_lead, sig)).fetchone()[0]
-        for i in range(0, len(bands), _BAND_ROWS_A_STATEMENT):
-            chunk = bands[i:i + _BAND_ROWS_A_STATEMENT]
-            w.execute(_insert_bands(len(chunk)), [x for b in chunk for x in (b, ref)])
+        _insert_pairs(w, "bands(h, doc)", bands, ref)
         return ref
 
     # --- written state ----------------------------------------------------------------------

@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -168,13 +168,17 @@ def _minhash_reference(values: np.ndarray, perm: Permutations) -> np.ndarray:
 
 def _band_keys(hv: np.ndarray, bands: int, rows: int, salt: int) -> list[int]:
     """One signed 32-bit key per band (band number mixed in): fits SQLite's 4-byte integers."""
-    out = []
     raw = hv[: bands * rows].astype("<u4").tobytes()
-    for b in range(bands):
-        chunk = raw[b * rows * 4:(b + 1) * rows * 4]
-        h = zlib.crc32(chunk, (salt * 131 + b) * 2654435761 & 0xFFFFFFFF)
-        out.append(h - (1 << 32) if h >= (1 << 31) else h)
-    return out
+    w = rows * 4
+    crc = zlib.crc32
+    return [h - 4294967296 if h >= 2147483648 else h
+            for h in [crc(raw[i:i + w], seed) for i, seed in zip(range(0, bands * w, w), _band_seeds(salt, bands))]]
+
+
+@lru_cache(maxsize=None)
+def _band_seeds(salt: int, bands: int) -> tuple[int, ...]:
+    """The crc32 start value of each band (the band number and SALT mixed in)."""
+    return tuple((salt * 131 + b) * 2654435761 & 0xFFFFFFFF for b in range(bands))
 
 
 @dataclass
@@ -246,8 +250,10 @@ def fingerprint(text: str | None, tokens: list[str] | None = None, sample: int |
             body_hv = _min_affine(mixed, _BODY_TEMPLATE)
             lead_hv = _min_affine(mixed[:LEAD_SHINGLES], _LEAD_TEMPLATE)
         else:
-            body_hv = _min_affine(_fmix32(body_values), _BODY_TEMPLATE)
-            lead_hv = _min_affine(_fmix32(sh[:LEAD_SHINGLES]), _LEAD_TEMPLATE)
+            # the sample and the lead window pre-mixed in one pass (fewer numpy calls)
+            mixed = _fmix32(np.concatenate((body_values, sh[:LEAD_SHINGLES])))
+            body_hv = _min_affine(mixed[:len(body_values)], _BODY_TEMPLATE)
+            lead_hv = _min_affine(mixed[len(body_values):], _LEAD_TEMPLATE)
         n_body = n_body or _n_distinct(sh)
         n_lead = _n_distinct(sh[:LEAD_SHINGLES])
     else:

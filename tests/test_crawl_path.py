@@ -221,3 +221,23 @@ def test_split_parts_add_up_and_elsewhere_is_what_the_floor_does_not_do():
     # a parse outside page_for (looks_like_article) is the parse, not the page object
     outside = dict(full, parse_in_page_for_s=1.0)
     assert split(outside, 1000)["page_object"] == pytest.approx(5.0)
+
+
+def test_the_split_extension_times_the_parts_of_a_real_crawl(tmp_path):
+    from crawler import settings
+
+    out = tmp_path / "split.json"
+    url = "https://theconversation.com/small-town-libraries-are-becoming-climate-refuges-without-the-money-to-do-it-299012"
+    extensions = dict(settings.EXTENSIONS, **{"benchmarks.crawl_split.CrawlSplit": 0})
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "conversation", "-a", f"url={url}",
+           "-s", f"REPLAY_DIR={ROOT / 'fixtures'}", "-s", f"OUTPUT_DIR={tmp_path / 'out'}",
+           "-s", f"STATE_DIR={tmp_path / 'state'}", "-s", "LOG_LEVEL=WARNING",
+           "-s", "EXTENSIONS=" + json.dumps(extensions), "-s", f"BENCH_SPLIT_OUT={out}"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(out.read_text())
+    assert res["pages"] >= 1 and res["items"] == 1
+    assert 0 < res["parse_in_page_for_s"] <= res["parse_s"] <= res["page_for_s"] + res["parse_s"]
+    assert res["items_s"] > 0 and res["pipelines_s"] > 0
+    parts = split(res, res["pages"])
+    assert parts["page_object"] > 0 and parts["rest"] > 0

@@ -3,7 +3,7 @@
 When a crawl starts, the process already holds ~100,000 objects that live as long as it does
 (Scrapy, Twisted, the loaded modules, the settings, the spider). Every full collection walks
 them all (~40 ms each), and a crawl of article pages triggers one every few hundred pages: about
-half of the collector's time in a crawl (0.16 of 0.33 CPU ms a page on 2,000 Conversation pages).
+half of the collector's time in a crawl (0.16 of 0.31 CPU ms a page on 2,000 Conversation pages).
 At ``spider_opened`` this extension freezes them (``gc.freeze``, a constant-time move of the
 collector's lists): later collections skip them. Objects are still freed when their last
 reference goes; garbage the crawl makes is collected as before.

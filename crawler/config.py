@@ -149,7 +149,7 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "JOBDIR": folder(optional=True), "REPLAY_DIR": folder(optional=True, must_exist=True),
     "INCREMENTAL": boolean, "JSONL_FSYNC": boolean, "SCHEMA_VALIDATE": boolean, "HEALTH_DRIFT": boolean,
     "ROBOTSTXT_OBEY": boolean, "RUN_REPORT_STANDALONE": boolean, "DISTRIBUTED_RESET_ON_FINISH": boolean,
-    "SCRATCH_RUN": boolean,
+    "SCRATCH_RUN": boolean, "GC_FREEZE": boolean,
     "DEDUPE_MODE": choice("link", "drop"),
     "LOG_LEVEL": log_level,
     "CONTACT": contact,

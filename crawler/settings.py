@@ -107,7 +107,11 @@ EXTENSIONS = {
     # AutoThrottle over a window of latencies: one slow page cannot hold a site (issue 20.5)
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.politeness.throttle.BoundedAutoThrottle": 0,
+    # start-up's objects out of the collector's full collections during the crawl (GC_FREEZE)
+    "crawler.extensions.gcfreeze.GCFreeze": 0,
 }
+# Scrapy's in-memory stats without the per-call deprecation wrapper (crawler/extensions/faststats.py)
+STATS_CLASS = "crawler.extensions.faststats.FastStatsCollector"
 RETRY_AFTER_MAX_WAIT = 60      # longest Retry-After honoured (seconds); longer ones are not retried
 REMOTE_CONTROL_ENABLED = False # never run Scrapy's code-execution server in an unattended crawl
 

@@ -452,3 +452,53 @@ def test_page_selector_results_are_plain_selectors_and_answer_like_parsel():
         assert again is not got and again.getall() == got.getall() and page._memo[query] is asked  # asked once
     assert page.css("p.a::text").getall() == ["x"]
     assert len(page._memo) == 5  # the CSS query was translated and asked once, through the memo
+
+
+@pytest.mark.parametrize("html", [
+    "<p>a<b>b</b> c</p>", "<p>one<br>two<br/>three</p>", "<p>a<!-- gone -->b</p>", "<p>a<?pi x?>b</p>",
+    "<p><span>x<br>y</span> tail</p>", "<p>caf\u00e9 \u2014 \u3042</p>", "<p></p>", "<p><script>s()</script>t</p>",
+    "<div><p>a</p>tail<p>b</p></div>", "<br>",
+])
+def test_conversation_text_serialisation_matches_the_walk_on_edge_cases(html):
+    from crawler.sites.conversation import _text, _text_walk
+
+    root = Selector(text=html).root
+    for el in root.iter():
+        assert _text(el) == _text_walk(el), (html, el.tag)
+
+
+def test_conversation_text_serialisation_matches_the_walk_on_every_fixture_element():
+    from crawler.sites.conversation import _text, _text_walk
+
+    n = with_br = 0
+    for path in PAGES:
+        for el in Selector(text=Path(path).read_text(encoding="utf-8", errors="replace")).root.iter():
+            n += 1
+            with_br += isinstance(el.tag, str) and next(el.iter("br"), None) is not None
+            assert _text(el) == _text_walk(el), (path, el.tag)
+    assert n > 3000 and with_br > 0
+
+
+def test_conversation_wall_container_is_the_first_body_or_article_on_every_known_template_fixture():
+    """Known Conversation templates give the wall check ``article#article`` directly: on every
+    fixture of those templates it is the element the document-order search finds."""
+    import json
+
+    from crawler.extract.dom import first_body_or_article
+    from crawler.sites.conversation import ConversationArticle, PAGE_CLASSES
+    from crawler.sites.base import choose_page
+
+    checked = 0
+    for path in PAGES:
+        if "/conversation/" not in path:
+            continue
+        meta = Path(path).with_name("page.meta.json")
+        url = json.loads(meta.read_text())["url"] if meta.exists() else "https://theconversation.com/x-1"
+        page_sel = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace"))
+        cls = choose_page(PAGE_CLASSES, page_sel, url)
+        page = cls(page_sel, url)
+        if not isinstance(page, ConversationArticle) or page.article_node is None:
+            continue
+        checked += 1
+        assert page.article_node.root is first_body_or_article(page.sel), path
+    assert checked >= 3

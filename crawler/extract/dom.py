@@ -88,6 +88,9 @@ def _document_root(sel: Selector):
     return root
 
 
+_BY_ID = etree.XPath("id($i)")  # compiled once: root.xpath() compiles the expression each call
+
+
 def by_id(sel: Selector, element_id: str, tag: str | None = None) -> Selector | None:
     """The first element with ``id=ELEMENT_ID`` (and of TAG, when given): what
     ``sel.css("TAG#ELEMENT_ID")[0]`` returns, or None.
@@ -98,7 +101,7 @@ def by_id(sel: Selector, element_id: str, tag: str | None = None) -> Selector | 
     """
     root = _document_root(sel)
     if root is not None:
-        hit = root.xpath("id($i)", i=element_id)
+        hit = _BY_ID(root, i=element_id)
         if not hit:
             return None  # every id of a parsed document is in the hash: there is none
         if tag is None or hit[0].tag == tag:

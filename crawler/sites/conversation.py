@@ -783,7 +783,7 @@ class Conversation2026(ConversationArticle):
     @classmethod
     def matches(cls, sel: Selector, url: str) -> bool:
         node = by_id(sel, "article", "article")
-        return node is not None and (bool(by_id(sel, "native-share"))
+        return node is not None and (by_id(sel, "native-share") is not None  # not bool(): parsel serialises the element
                                      or bool(scoped_css(node, sel, "aside.content-sidebar, div.ultra-wide-lead-image")))
 
 

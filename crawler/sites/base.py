@@ -28,7 +28,7 @@ from parsel import Selector
 
 from crawler import attribution as attr
 from crawler.extract import generic, walls
-from crawler.extract.dom import element_text, first_body_or_article
+from crawler.extract.dom import element_text, first_body_or_article, tag_class, tag_class_query
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first, join_paragraphs
@@ -85,6 +85,22 @@ class PageSelector(Selector):
             text = getattr(sel, "_text", None)  # parsel keeps the text a selector was built from
         page.page_text = text if isinstance(text, str) else None
         return page
+
+    def css(self, query: str):
+        """``Selector.css``, with ``tag.class`` queries (and comma lists of them) answered by
+        lxml's tag iterator and a class test in Python (:func:`crawler.extract.dom.tag_class`):
+        libxml2 evaluates the query's class test on every element (~0.1 ms a query on a 400-element
+        page), the iterator only meets the elements of that tag."""
+        memo = self._memo
+        if memo is not None:
+            wanted = tag_class_query(query)
+            if wanted is not None:
+                key = "css:" + query
+                hit = memo.get(key)
+                if hit is None:
+                    hit = memo[key] = [Selector(root=e, type="html") for e in tag_class(self.root, wanted)]
+                return self.selectorlist_cls(hit)
+        return super().css(query)
 
     def xpath(self, query: str, namespaces: Any = None, **kwargs: Any):
         memo = self._memo

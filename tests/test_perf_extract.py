@@ -452,3 +452,152 @@ def test_page_selector_results_are_plain_selectors_and_answer_like_parsel():
         assert again is not got and again.getall() == got.getall() and page._memo[query] is asked  # asked once
     assert page.css("p.a::text").getall() == ["x"]
     assert len(page._memo) == 5  # the CSS query was translated and asked once, through the memo
+
+
+@pytest.mark.parametrize("html", [
+    "<p>a<b>b</b> c</p>", "<p>one<br>two<br/>three</p>", "<p>a<!-- gone -->b</p>", "<p>a<?pi x?>b</p>",
+    "<p><span>x<br>y</span> tail</p>", "<p>caf\u00e9 \u2014 \u3042</p>", "<p></p>", "<p><script>s()</script>t</p>",
+    "<div><p>a</p>tail<p>b</p></div>", "<br>",
+])
+def test_conversation_text_serialisation_matches_the_walk_on_edge_cases(html):
+    from crawler.sites.conversation import _text, _text_walk
+
+    root = Selector(text=html).root
+    for el in root.iter():
+        assert _text(el) == _text_walk(el), (html, el.tag)
+
+
+def test_conversation_text_serialisation_matches_the_walk_on_every_fixture_element():
+    from crawler.sites.conversation import _text, _text_walk
+
+    n = with_br = 0
+    for path in PAGES:
+        for el in Selector(text=Path(path).read_text(encoding="utf-8", errors="replace")).root.iter():
+            n += 1
+            with_br += isinstance(el.tag, str) and next(el.iter("br"), None) is not None
+            assert _text(el) == _text_walk(el), (path, el.tag)
+    assert n > 3000 and with_br > 0
+
+
+def test_conversation_wall_container_is_the_first_body_or_article_on_every_known_template_fixture():
+    """Known Conversation templates give the wall check ``article#article`` directly: on every
+    fixture of those templates it is the element the document-order search finds."""
+    import json
+
+    from crawler.extract.dom import first_body_or_article
+    from crawler.sites.conversation import ConversationArticle, PAGE_CLASSES
+    from crawler.sites.base import choose_page
+
+    checked = 0
+    for path in PAGES:
+        if "/conversation/" not in path:
+            continue
+        meta = Path(path).with_name("page.meta.json")
+        url = json.loads(meta.read_text())["url"] if meta.exists() else "https://theconversation.com/x-1"
+        page_sel = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace"))
+        cls = choose_page(PAGE_CLASSES, page_sel, url)
+        page = cls(page_sel, url)
+        if not isinstance(page, ConversationArticle) or page.article_node is None:
+            continue
+        checked += 1
+        assert page.article_node.root is first_body_or_article(page.sel), path
+    assert checked >= 3
+
+
+TAG_CLASS_QUERIES = ["h1.article-ttl", "div.article-body__inner, div.article-body", "a.article-header-cate__link",
+                     "time.article-header-info__time", "h1.article-ttl, div.article-body__inner, div.article-header-info",
+                     "div.mainpic", "p.credit", "div.entry-content", "li.vcard", "span.author-name", "div.content-body",
+                     "a.author, a.byline", "p.x, div.x, p.y", "figure.magazine"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: "/".join(Path(p).parts[-3:-1]))
+def test_page_selector_tag_class_queries_answer_like_parsel(path):
+    """PageSelector answers ``tag.class`` lists by lxml's tag iterator: the same elements, in the
+    same order, as parsel's query, on every fixture page."""
+    from crawler.sites.base import PageSelector
+
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    page, plain = PageSelector.of(Selector(text=text)), Selector(text=text)
+    found = 0
+    for query in TAG_CLASS_QUERIES:
+        want = [s.root.getroottree().getpath(s.root) for s in plain.css(query)]
+        assert [s.root.getroottree().getpath(s.root) for s in page.css(query)] == want, query
+        assert [s.root.getroottree().getpath(s.root) for s in page.css(query)] == want, query  # the memo's copy
+        found += len(want)
+    _TAG_CLASS_FOUND[path] = found
+    # other queries: asked only when the page source may hold their class, id or value
+    for query in ("h1", "div.a > p", ".article-body", "a.x::attr(href)", "div.x p.y", "div#main", "div.a.b",
+                  ".article-header-info__author", "[itemprop=author]", "img.article-header-info__img::attr(alt)",
+                  ".topic-list a", "[itemprop=articleBody] p", "meta[name=description]::attr(content)"):
+        assert page.css(query).getall() == plain.css(query).getall(), query
+
+
+_TAG_CLASS_FOUND: dict[str, int] = {}
+
+
+def test_tag_class_queries_find_elements_on_the_fixtures():
+    """The comparison above is not vacuous: its queries find elements on many fixture pages."""
+    for path in PAGES:
+        if path not in _TAG_CLASS_FOUND:
+            test_page_selector_tag_class_queries_answer_like_parsel(path)
+    assert sum(1 for n in _TAG_CLASS_FOUND.values() if n) >= 10
+
+
+@pytest.mark.parametrize("query, want", [
+    ("h1.t", {"h1": ("t",)}), (" p.a , div.b,p.c", {"p": ("a", "c"), "div": ("b",)}), ("h1", None), (".t", None),
+    ("div.a.b", None), ("div p.a", None), ("a.x::text", None), ("div#a", None), ("H1.t", None), ("", None),
+])
+def test_tag_class_query_reads_only_tag_class_lists(query, want):
+    from crawler.extract.dom import tag_class_query
+
+    assert tag_class_query(query) == want
+
+
+def test_tag_class_matches_tokens_split_at_xml_whitespace():
+    from crawler.extract.dom import tag_class, tag_class_query
+
+    root = Selector(text='<div class="a\\tb"><p class="xb">1</p><p class="b\\nc">2</p><p class="B">3</p><p>4</p></div>'
+                         .replace("\\t", "\t").replace("\\n", "\n")).root
+    got = [e.text or e.get("class") for e in tag_class(root, tag_class_query("p.b, div.b"))]
+    assert got == ["a\tb", "2"]
+
+
+@pytest.mark.parametrize("html", [
+    "<div class='footer'>a<footer>b<p class='copyright'>c</p>d</footer>e</div>tail<p>no</p>",
+    "<footer>x<!--c-->y</footer><p>mid</p><div id='site-footer'>z<?pi q?>w</div><span class='legal'>L</span>",
+    "<p>none</p>", "<div class='legalese'><div class='footer'>in</div>out</div><div class='footer'>2</div>",
+])
+def test_kyodo_footer_texts_are_the_xpath_text_nodes_on_edge_cases(html):
+    from crawler.sites.kyodo import FOOTER_TEXTS_XPATH, footer_texts
+
+    root = Selector(text=html).root
+    assert list(footer_texts(root)) == root.xpath(FOOTER_TEXTS_XPATH)
+
+
+def test_kyodo_footer_texts_are_the_xpath_text_nodes_on_every_fixture():
+    from crawler.sites.kyodo import FOOTER_TEXTS_XPATH, footer_texts
+
+    texts = 0
+    for path in PAGES:
+        root = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace")).root
+        want = root.xpath(FOOTER_TEXTS_XPATH)
+        assert list(footer_texts(root)) == want, path
+        texts += len(want)
+    assert texts > 100
+
+
+def test_kyodo_figures_are_the_xpath_figures_on_every_fixture():
+    from crawler.sites.kyodo import KyodoJapanWire
+
+    query = ("//*[contains(concat(' ', normalize-space(@class), ' '), ' article-header-img ')]//figure"
+             " | //*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]//figure")
+    figures = 0
+    for path in PAGES + [None]:
+        html = (Path(path).read_text(encoding="utf-8", errors="replace") if path else
+                "<div class='article-header-img x'><figure>1<figure>2</figure></figure></div><figure>no</figure>"
+                "<section class='a article-body'><div><figure>3</figure></div></section>")
+        page = KyodoJapanWire(html, "https://english.kyodonews.net/articles/-/1")
+        want = page.sel.root.xpath(query)
+        assert [f.root for f in page.figures()] == want, path
+        figures += len(want)
+    assert figures >= 3

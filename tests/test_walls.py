@@ -310,3 +310,20 @@ def test_word_hints_hold_for_every_wall_label_and_link():
         href = vary("".join(rng.choice(href_bits) for _ in range(rng.randint(1, 7))))
         if walls.link_kind(href):
             assert walls._hinted([href, "/x"], walls.LINK_WORDS, strip=True) == {href}, href
+
+
+def test_hinted_cache_answers_like_a_fresh_read():
+    """_hinted keeps each text's answer between pages: a text read again, alone or beside others,
+    with other words or the other strip mode, gets the answer a fresh read gives."""
+    cases = [(["a login-box", "plain", "x"], walls.WALL_CLASS_WORDS, False),
+             (["plain", "paywall", "x"], walls.WALL_CLASS_WORDS, False),
+             (["/si gn-in/x", "/about"], walls.LINK_WORDS, True),
+             (["/si gn-in/x", "/about"], walls.LINK_WORDS, False),
+             (["a login-box"], walls.BLUR_CLASS_WORDS, False)]
+    for texts, words, strip in cases * 2:  # the second round is answered from the cache
+        fresh = {t for t in set(texts) if walls._words_in([t], words, strip)}
+        assert walls._hinted(texts, words, strip) == fresh
+    assert walls._hinted(["/si gn-in/x"], walls.LINK_WORDS, True) == {"/si gn-in/x"}
+    assert walls._hinted(["/si gn-in/x"], walls.LINK_WORDS, False) == set()
+    walls._HINTS.clear()
+    assert walls._hinted(["a login-box", "paywall"], walls.WALL_CLASS_WORDS) == {"a login-box", "paywall"}

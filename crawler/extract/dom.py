@@ -8,6 +8,7 @@ article node costs a tenth of that).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree, html as lxml_html
 from parsel import Selector
@@ -80,12 +81,45 @@ def first_match(el, tag: str | None = None, cls: str | None = None, attr: str | 
     return None
 
 
+_TAG_CLASS = re.compile(r"\s*([a-z][a-z0-9]*)\.(-?[_a-zA-Z][_a-zA-Z0-9-]*)\s*")
+
+
+@lru_cache(maxsize=1024)
+def tag_class_query(query: str) -> dict[str, tuple[str, ...]] | None:
+    """``{tag: (class, ...)}`` for a CSS QUERY made only of ``tag.class`` selectors separated by
+    commas (``"h1.title, div.body"``); None for any other query."""
+    out: dict[str, tuple[str, ...]] = {}
+    for part in query.split(","):
+        m = _TAG_CLASS.fullmatch(part)
+        if m is None:
+            return None
+        out[m.group(1)] = (*out.get(m.group(1), ()), m.group(2))
+    return out or None
+
+
+def tag_class(el, wanted: dict[str, tuple[str, ...]]) -> list:
+    """The elements of lxml element EL's subtree, EL included, in document order, that match one
+    of the ``tag.class`` selectors WANTED (see :func:`tag_class_query`): what
+    ``Selector(root=EL).css(query)`` finds."""
+    out = []
+    for d in el.iter(*wanted):
+        c = d.get("class")
+        if c is not None:
+            tokens = c.translate(_XML_WS).split(" ")
+            if any(t in tokens for t in wanted[d.tag]):
+                out.append(d)
+    return out
+
+
 def _document_root(sel: Selector):
     """SEL's lxml root when SEL is a whole HTML document's selector, else None."""
     root = sel.root
     if sel.type != "html" or not hasattr(root, "getparent") or root.getparent() is not None:
         return None
     return root
+
+
+_BY_ID = etree.XPath("id($i)")  # compiled once: root.xpath() compiles the expression each call
 
 
 def by_id(sel: Selector, element_id: str, tag: str | None = None) -> Selector | None:
@@ -98,7 +132,7 @@ def by_id(sel: Selector, element_id: str, tag: str | None = None) -> Selector | 
     """
     root = _document_root(sel)
     if root is not None:
-        hit = root.xpath("id($i)", i=element_id)
+        hit = _BY_ID(root, i=element_id)
         if not hit:
             return None  # every id of a parsed document is in the hash: there is none
         if tag is None or hit[0].tag == tag:

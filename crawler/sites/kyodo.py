@@ -37,6 +37,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
@@ -45,7 +46,7 @@ from parsel import Selector
 from crawler import attribution as attr
 from crawler.dates import parse_date
 from crawler.extract import generic, walls
-from crawler.extract.dom import attr_of, element_text
+from crawler.extract.dom import attr_of, element_text, has_class
 from crawler.extract.structured import ld_list, ld_text
 from crawler.items import Article, Author, Image
 from crawler.sites.base import ArticlePage
@@ -167,6 +168,37 @@ NOT_A_PERSON_RE = re.compile(
 _CAPTION_CREDIT_RE = re.compile(r"\s*\((?P<credit>[^()]{1,100})\)\s*$")
 _CREDIT_WORDS_RE = re.compile(r"kyodo|courtesy|photo|getty|reuters|\bap\b|afp|xinhua|yonhap|pool|jiji|©|copyright", re.I)
 COPYRIGHT_RE = re.compile(r"(?:copyright\s*(?:©|\(c\))?|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?Kyodo News[^\n]{0,80}", re.I)
+
+
+#: the text nodes :func:`footer_texts` reads, as an XPath (its reference in the tests)
+FOOTER_TEXTS_XPATH = ("//footer//text() | //*[contains(@class, 'copyright') or contains(@class, 'footer')"
+                      " or contains(@id, 'footer') or contains(@class, 'legal')]//text()")
+
+
+def _footer_box(el) -> bool:
+    if el.tag == "footer":
+        return True
+    c = el.get("class")
+    if c is not None and ("copyright" in c or "footer" in c or "legal" in c):
+        return True
+    i = el.get("id")
+    return i is not None and "footer" in i
+
+
+def footer_texts(root) -> Iterator[str]:
+    """The text nodes of the footers and copyright/legal boxes in document order: what
+    :data:`FOOTER_TEXTS_XPATH` finds, read by lxml's iterator (libxml2 evaluates the XPath's
+    four class tests on every element: ~0.5 ms a page, against ~0.1)."""
+    outer: list = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not _footer_box(el):
+            continue
+        # in document order a box inside another comes after it, before anything that follows it
+        if outer and any(a is outer[-1] for a in el.iterancestors()):
+            continue
+        outer.append(el)
+    for box in outer:
+        yield from box.itertext()
 
 
 @dataclass
@@ -818,10 +850,7 @@ class KyodoMixin(ArticlePage):
         c = self.meta("copyright", "dcterms.rights")
         if c:
             return c
-        for text in self.sel.xpath(
-            "//footer//text() | //*[contains(@class, 'copyright') or contains(@class, 'footer')"
-            " or contains(@id, 'footer') or contains(@class, 'legal')]//text()"
-        ).getall():
+        for text in footer_texts(self.sel.root):
             m = COPYRIGHT_RE.search(text)
             if m:
                 return clean(m.group(0))
@@ -1178,10 +1207,11 @@ class KyodoJapanWire(KyodoMixin):
     # ------------------------------------------------------------ images
     def figures(self) -> list:
         """Lead image or carousel slides, then the body's figures (thumbnail strips skipped)."""
-        return self.sel.xpath(
-            "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-header-img ')]//figure"
-            " | //*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]//figure"
-        )
+        # ``//*[...]//figure`` read by lxml's figure iterator and a class test of the ancestors:
+        # libxml2 would test every element's class (~0.5 ms a page, against ~0.07)
+        return self.sel.selectorlist_cls([Selector(root=f, type="html") for f in self.sel.root.iter("figure")
+                                          if any(has_class(a, "article-header-img") or has_class(a, "article-body")
+                                                 for a in f.iterancestors() if a.get("class") is not None)])
 
     def site_images(self) -> list[Image]:
         out: list[Image] = []

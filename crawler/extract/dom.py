@@ -105,8 +105,9 @@ def tag_class(el, wanted: dict[str, tuple[str, ...]]) -> list:
     for d in el.iter(*wanted):
         c = d.get("class")
         if c is not None:
-            tokens = c.translate(_XML_WS).split(" ")
-            if any(t in tokens for t in wanted[d.tag]):
+            classes = wanted[d.tag]
+            # a substring test first (most elements of the tag have none of the classes)
+            if any(t in c for t in classes) and any(t in c.translate(_XML_WS).split(" ") for t in classes):
                 out.append(d)
     return out
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree, html as lxml_html
 from parsel import Selector
@@ -97,18 +98,22 @@ def tag_class_query(query: str) -> dict[str, tuple[str, ...]] | None:
     return out or None
 
 
-def tag_class(el, wanted: dict[str, tuple[str, ...]]) -> list:
+def classed(el, tags) -> list[tuple[Any, str]]:
+    """``(element, class attribute)`` of the elements of TAGS in lxml element EL's subtree, EL
+    included, that have a class attribute, in document order (the input of :func:`tag_class`)."""
+    return [(d, c) for d in el.iter(*tags) if (c := d.get("class")) is not None]
+
+
+def tag_class(el, wanted: dict[str, tuple[str, ...]], pairs: list[tuple[Any, str]] | None = None) -> list:
     """The elements of lxml element EL's subtree, EL included, in document order, that match one
     of the ``tag.class`` selectors WANTED (see :func:`tag_class_query`): what
-    ``Selector(root=EL).css(query)`` finds."""
+    ``Selector(root=EL).css(query)`` finds. PAIRS: ``classed(EL, WANTED)`` when already known."""
     out = []
-    for d in el.iter(*wanted):
-        c = d.get("class")
-        if c is not None:
-            classes = wanted[d.tag]
-            # a substring test first (most elements of the tag have none of the classes)
-            if any(t in c for t in classes) and any(t in c.translate(_XML_WS).split(" ") for t in classes):
-                out.append(d)
+    for d, c in classed(el, wanted) if pairs is None else pairs:
+        classes = wanted[d.tag]
+        # a substring test first (most elements of the tag have none of the classes)
+        if any(t in c for t in classes) and any(t in c.translate(_XML_WS).split(" ") for t in classes):
+            out.append(d)
     return out
 
 

@@ -28,7 +28,7 @@ from parsel import Selector
 
 from crawler import attribution as attr
 from crawler.extract import generic, walls
-from crawler.extract.dom import could_match, element_text, first_body_or_article, tag_class, tag_class_query
+from crawler.extract.dom import classed, could_match, element_text, first_body_or_article, tag_class, tag_class_query
 from crawler.extract.structured import canonical, html_lang, jsonld_article, ld_list, ld_text, meta, meta_authors, metas
 from crawler.items import Article, Author, Image
 from crawler.text import clean, first, join_paragraphs
@@ -99,7 +99,13 @@ class PageSelector(Selector):
                 key = "css:" + query
                 hit = memo.get(key)
                 if hit is None:
-                    hit = memo[key] = [Selector(root=e, type="html") for e in tag_class(self.root, wanted)]
+                    pairs = None
+                    if len(wanted) == 1:  # the page's elements of that tag, listed once for all its queries
+                        tag = next(iter(wanted))
+                        pairs = memo.get("classed:" + tag)
+                        if pairs is None:
+                            pairs = memo["classed:" + tag] = classed(self.root, (tag,))
+                    hit = memo[key] = [Selector(root=e, type="html") for e in tag_class(self.root, wanted, pairs)]
                 return self.selectorlist_cls(hit)
             # a class, id or attribute value the page source does not hold: no query
             if self.page_text is not None and not could_match(self.page_text, query, self._seen):

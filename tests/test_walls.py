@@ -327,3 +327,41 @@ def test_hinted_cache_answers_like_a_fresh_read():
     assert walls._hinted(["/si gn-in/x"], walls.LINK_WORDS, False) == set()
     walls._HINTS.clear()
     assert walls._hinted(["a login-box", "paywall"], walls.WALL_CLASS_WORDS) == {"a login-box", "paywall"}
+
+
+def _truncated_page_only(root, container, ld):
+    """body_truncated with the gated part looked for in the whole page only (as first written)."""
+    rules = walls._FAST._replace(served=lambda el, ld_: walls.gated_part_served(el.getroottree().getroot(), ld_))
+    return walls._truncated(rules, root, container, ld)
+
+
+_GATED_LD = {"hasPart": {"isAccessibleForFree": False, "cssSelector": ".paywalled"}}
+_LONG = "Long enough text for the gated part to count as served, well past forty chars."
+
+
+@pytest.mark.parametrize("html", [
+    f"<article><p>{_LONG}</p><div class='paywalled'>{_LONG}</div></article>",   # in the container, with text
+    f"<article><p>{_LONG}</p><div class='paywalled'></div></article><div class='paywalled'>{_LONG}</div>",  # outside
+    f"<article><p>{_LONG}</p></article>",                                        # missing
+    f"<article><p>{_LONG}</p><div class='paywalled'>short</div></article>",      # too short
+    "<article></article><div class='paywalled'></div>",
+])
+def test_gated_part_found_in_the_container_answers_like_the_whole_page(html):
+    root = Selector(text=html).root
+    container = root.find(".//article")
+    assert walls.body_truncated(root, container, _GATED_LD) == _truncated_page_only(root, container, _GATED_LD)
+
+
+def test_gated_part_container_first_on_every_fixture():
+    import glob
+
+    from crawler.extract.dom import first_body_or_article
+
+    checked = 0
+    for path in sorted(glob.glob(str(Path(__file__).resolve().parent.parent / "fixtures/*/*/*.html"))):
+        sel = Selector(text=Path(path).read_text(encoding="utf-8", errors="replace"))
+        container = first_body_or_article(sel)
+        for ld in (_GATED_LD, {"hasPart": {"isAccessibleForFree": "False", "cssSelector": "div.article-body, p"}}):
+            assert walls.body_truncated(sel.root, container, ld) == _truncated_page_only(sel.root, container, ld), path
+            checked += container is not None
+    assert checked > 10

@@ -514,7 +514,11 @@ def _truncated(rules: _Rules, root: Any, container: Any | None, ld: dict | None)
                 return True
             if rules.text_len(sib):
                 break
-    served = rules.served(root, ld)
+    # the gated part inside the body container answers for the page (the page holds it too);
+    # the whole page is asked only when the container does not have it with text
+    served = rules.served(container, ld) if container is not None else None
+    if served is not True:
+        served = rules.served(root, ld)
     if served is False and (container is None or rules.text_len(container)):
         return True
     if served is True:

@@ -115,8 +115,13 @@ def test_corrupt_gzip_member_stops_that_file_with_its_offset(tmp_path):
     data[first + 1] ^= 0xFF
     (tmp_path / "c.warc.gz").write_bytes(bytes(data))
     got = _scan_all(tmp_path / "c.warc.gz")
-    assert got[0][2] is None and got[-1][0] is None and got[-1][2].kind == "unreadable"
-    assert got[-1][2].offset == first
+    # the first problem is at the broken member, and nothing from there on is read as a good
+    # record. Mostly the file stops there ("unreadable"); in ~1 file in 10 warcio inflates the
+    # member's deflate data without its header: a garbled record at that offset, with a problem,
+    # which may run to the end of the file.
+    assert [p is None for _, _, p in got] == [True] + [False] * (len(got) - 1)
+    assert got[1][2].offset == first
+    assert got[1][2].kind == "unreadable" or got[1][0].offset == first
 
 
 def test_arc_files_are_read_as_responses(tmp_path):

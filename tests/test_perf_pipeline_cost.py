@@ -3,7 +3,6 @@
 * the normaliser's trigger look-ups (``_Lowered``: ASCII bytes instead of ``str.lower()``, inner
   triggers first) and its chrome-line test by line length;
 * ``url_key``'s plain-URL path against w3lib's ``canonicalize_url``;
-* the stats counter that skips Scrapy's attribute hook (crawler/pipelines/counters.py).
 """
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ import pytest
 
 from crawler.dedupe import normalize as N
 from crawler.dedupe.index import hard_keys, url_key, url_key_reference
-from crawler.pipelines.counters import incrementer
 from tests.test_perf_dedupe import _PIECES, fixture_texts, random_texts, synthetic_texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,48 +131,6 @@ def test_url_key_equals_the_reference():
     assert plain > 1000                         # the plain path is taken, not only the reference
     assert hard_keys("conversation:1", _URLS[0], _URLS[0].upper()) == [
         "conversation:1", "url:" + _URLS[0], url_key_reference(_URLS[0].upper())]
-
-
-def test_incrementer_counts_like_inc_value():
-    from scrapy.statscollectors import DummyStatsCollector, MemoryStatsCollector
-    from scrapy.utils.test import get_crawler
-
-    stats = MemoryStatsCollector(get_crawler())
-    inc = incrementer(stats)
-    assert inc is not stats.inc_value
-    for key in ("a", "b", "a"):
-        inc(key)
-    inc("c", 5)
-    inc("d", 2, start=10)
-    stats.inc_value("a")
-    assert stats.get_stats() == {"a": 3, "b": 1, "c": 5, "d": 12}
-    stats.set_stats({"a": 7})                   # a new dict is counted in, not the old one
-    inc("a")
-    assert stats.get_stats() == {"a": 8}
-
-    class Counting(MemoryStatsCollector):       # an override is called, not bypassed
-        calls = 0
-
-        def inc_value(self, key, count=1, start=0, spider=None):
-            Counting.calls += 1
-            super().inc_value(key, count, start)
-
-    sub = Counting(get_crawler())
-    incrementer(sub)("x")
-    assert Counting.calls == 1 and sub.get_value("x") == 1
-
-    dummy = DummyStatsCollector(get_crawler())  # its own no-op inc_value
-    incrementer(dummy)("x")
-    assert dummy.get_stats() == {}
-
-    class Plain:                                # a collector-like object, not a StatsCollector
-        def __init__(self):
-            self.seen = []
-            self.inc_value = lambda key, count=1: self.seen.append((key, count))
-
-    plain = Plain()
-    incrementer(plain)("y", 2)
-    assert plain.seen == [("y", 2)]
 
 
 def test_band_and_key_rows_inserted_in_one_statement_are_the_rows_executemany_inserts(tmp_path):

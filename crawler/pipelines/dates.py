@@ -23,7 +23,6 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 
 from crawler.dates import DateResult, resolve
-from crawler.pipelines.counters import incrementer
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,7 @@ class DatesPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.inc = incrementer(crawler.stats)
+        self.inc = crawler.stats.inc_value  # the project's STATS_CLASS has no per-call hook (extensions/faststats.py)
 
     @classmethod
     def from_crawler(cls, crawler):

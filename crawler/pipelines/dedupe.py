@@ -34,7 +34,6 @@ from crawler import signals as our_signals
 from crawler.dedupe import SQLiteStoryStore, StoryIndex, key_hash
 from crawler.dedupe.index import record_hash
 from crawler.items import Article, to_record
-from crawler.pipelines.counters import incrementer
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +50,7 @@ class DedupePipeline:
             raise NotConfigured("DEDUPE_ENABLED is False")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.inc = incrementer(crawler.stats)
+        self.inc = crawler.stats.inc_value  # the project's STATS_CLASS has no per-call hook (extensions/faststats.py)
         mode = str(s.get("DEDUPE_MODE") or "link").strip().lower()
         if mode not in MODES:
             logger.error("DEDUPE_MODE=%r is not one of %s; using 'link'", mode, "|".join(MODES))

@@ -15,7 +15,6 @@ from pathlib import Path
 from crawler import signals as our_signals
 from crawler.items import Article, to_record
 from crawler.jsonl import dumps_line, last_record, repair_torn_tail
-from crawler.pipelines.counters import incrementer
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ class JsonlWriterPipeline:
         self.fsync = crawler.settings.getbool("JSONL_FSYNC", False)
         self.files: dict[Path, object] = {}
         self._by_day: dict[str, object] = {}  # UTC date -> open file (no Path work per item)
-        self.inc = incrementer(crawler.stats)
+        self.inc = crawler.stats.inc_value  # the project's STATS_CLASS has no per-call hook (extensions/faststats.py)
         self.send = crawler.signals.send_catch_log
 
     @classmethod
